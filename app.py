@@ -1,0 +1,52 @@
+"""WSGI entry point: build the Jaring application (`flask --app app ...`)."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from courses import (
+    assets,
+    auth,
+    catalog,
+    cli,
+    content_app,
+    db,
+    errors,
+    i18n,
+    learner,
+    lessons,
+    pages,
+    security,
+    urls_converters,
+)
+from courses.config import default_config
+from courses.extensions import babel, compress, csrf, htmx, limiter, login_manager
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an instance of the application."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.update(default_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    urls_converters.init_app(app)
+    content_app.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+
+    for module in (pages, catalog, lessons, auth, learner):
+        app.register_blueprint(module.bp)
+    return app

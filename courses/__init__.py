@@ -1,0 +1,1 @@
+"""Jaring: lessons on recruitment scams, workers' rights and getting help."""

@@ -1,0 +1,216 @@
+"""Creating and finding accounts: learners by code, staff by username and password."""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courses import codes
+from courses.models import ClassSession, Organisation, Role, User
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+MAX_NAME = 40
+# A few of the most common passwords; a longer list can be dropped in later.
+COMMON_PASSWORDS = frozenset(
+    {
+        "password1234", "123456789012", "qwertyuiopas", "passwordpassword",
+        "iloveyou1234", "admin1234567", "welcome12345", "indonesia123",
+        "password123!", "1234567890123", "qwerty123456", "abcdefghijkl",
+    }
+)  # fmt: skip
+# Dummy hash so an unknown username takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """Input that cannot make or find an account; `field` names the form field."""
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__(code)
+        self.field = field
+        self.code = code
+
+
+def clean_display_name(raw: str) -> str:
+    """Return a display name in NFC, or raise AccountError for empty or hidden chars."""
+    name = unicodedata.normalize("NFC", (raw or "").strip())
+    if not name:
+        raise AccountError("display_name", "empty")
+    if len(name) > MAX_NAME:
+        raise AccountError("display_name", "too-long")
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in name):
+        raise AccountError("display_name", "invisible")
+    return name
+
+
+def open_session_by_code(session: Session, raw_code: str) -> ClassSession:
+    """Return the open class session with this join code, or raise AccountError."""
+    code = codes.normalise(raw_code)
+    if not codes.JOIN_CODE.match(code):
+        raise AccountError("join_code", "unknown")
+    found = session.scalars(
+        select(ClassSession).where(ClassSession.join_code == code)
+    ).first()
+    if found is None or found.closed_at is not None:
+        raise AccountError("join_code", "unknown")
+    return found
+
+
+@dataclass(frozen=True)
+class NewLearner:
+    """A learner just created, with the personal code shown to them once."""
+
+    user: User
+    personal_code: str
+
+
+def create_learner(
+    session: Session, class_session: ClassSession, display_name: str
+) -> NewLearner:
+    """Create a learner in a class session with a fresh personal code."""
+    for _attempt in range(5):
+        personal_code = codes.new_code(codes.PERSONAL_CODE_LENGTH)
+        user = User(
+            organisation_id=class_session.organisation_id,
+            class_session_id=class_session.id,
+            role=Role.LEARNER.value,
+            display_name=clean_display_name(display_name),
+            resume_code_hash=codes.code_hash(personal_code),
+            session_token=secrets.token_urlsafe(24),
+        )
+        session.add(user)
+        try:
+            session.commit()
+        except IntegrityError:  # a personal code collision: astronomically rare
+            session.rollback()
+            continue
+        return NewLearner(user, personal_code)
+    raise RuntimeError("could not create a unique personal code")
+
+
+def new_personal_code(session: Session, user: User) -> str:
+    """Replace a learner's personal code; the old one stops working."""
+    personal_code = codes.new_code(codes.PERSONAL_CODE_LENGTH)
+    user.resume_code_hash = codes.code_hash(personal_code)
+    session.commit()
+    return personal_code
+
+
+def learner_by_code(session: Session, raw_code: str) -> User:
+    """Return the learner with this personal code (session still open), or raise."""
+    code = codes.normalise(raw_code)
+    if not codes.PERSONAL_CODE.match(code):
+        raise AccountError("personal_code", "unknown")
+    user = session.scalars(
+        select(User).where(User.resume_code_hash == codes.code_hash(code))
+    ).first()
+    if user is None or not user.is_learner:
+        raise AccountError("personal_code", "unknown")
+    if user.class_session is not None and user.class_session.closed_at is not None:
+        raise AccountError("personal_code", "unknown")
+    return user
+
+
+def check_password_policy(password: str) -> None:
+    """Raise AccountError for a password that is too short, too long or too common."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("password", "too-short")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("password", "too-long")
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        raise AccountError("password", "common")
+
+
+def create_staff(
+    session: Session,
+    organisation: Organisation,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str | None = None,
+) -> User:
+    """Create a facilitator, editor or admin account."""
+    if role is Role.LEARNER:
+        raise AccountError("role", "learner")
+    check_password_policy(password)
+    user = User(
+        organisation_id=organisation.id,
+        role=role.value,
+        username=username.strip().lower(),
+        display_name=clean_display_name(display_name or username),
+        password_hash=generate_password_hash(password),
+        session_token=secrets.token_urlsafe(24),
+    )
+    session.add(user)
+    session.commit()
+    return user
+
+
+def staff_by_password(session: Session, username: str, password: str) -> User:
+    """Return the staff member with these credentials, or raise (same for all)."""
+    user = session.scalars(
+        select(User).where(User.username == (username or "").strip().lower())
+    ).first()
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    valid = check_password_hash(stored, password or "")
+    if user is None or user.is_learner or not valid:
+        raise AccountError("password", "invalid")
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Sign a person out everywhere: every cookie issued so far stops working."""
+    user.session_token = secrets.token_urlsafe(24)
+    session.commit()
+
+
+def get_or_create_organisation(session: Session, name: str) -> Organisation:
+    """Return the organisation called `name`, creating it if needed."""
+    found = session.scalars(
+        select(Organisation).where(Organisation.name == name)
+    ).first()
+    if found:
+        return found
+    organisation = Organisation(name=name)
+    session.add(organisation)
+    session.commit()
+    return organisation
+
+
+def create_class_session(
+    session: Session,
+    organisation: Organisation,
+    title: str,
+    facilitator: User | None = None,
+    country: str | None = None,
+) -> ClassSession:
+    """Create a class session with a fresh, unused join code."""
+    for _attempt in range(10):
+        class_session = ClassSession(
+            organisation_id=organisation.id,
+            facilitator_id=facilitator.id if facilitator else None,
+            title=title,
+            join_code=codes.new_code(codes.JOIN_CODE_LENGTH),
+            country=country,
+        )
+        session.add(class_session)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            continue
+        return class_session
+    raise RuntimeError("could not find an unused join code")
+
+
+def delete_account(session: Session, user: User) -> None:
+    """Delete a person and everything stored about them."""
+    session.delete(session.merge(user))
+    session.commit()

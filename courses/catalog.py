@@ -1,0 +1,37 @@
+"""The course catalogue and course pages."""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from courses.access import public
+from courses.content_app import get_catalog
+from courses.db import get_session
+from courses.i18n import current_language
+from courses.progress import module_states, next_module, progress_by_module
+from courses.urls_converters import SLUG_RULE
+
+bp = Blueprint("catalog", __name__, url_prefix="/courses")
+
+
+@bp.get("/")
+@public
+def index() -> str:
+    """List every course."""
+    return render_template("catalog/index.html", courses=get_catalog().courses)
+
+
+@bp.get(f"/<{SLUG_RULE}:course_slug>/")
+@public
+def show(course_slug: str) -> str:
+    """Show a course's modules in order, with the learner's state of each."""
+    course = get_catalog().course(course_slug) or abort(404)
+    rows = {}
+    if current_user.is_authenticated:
+        rows = progress_by_module(get_session(), current_user, [course.slug])
+    return render_template(
+        "catalog/course.html",
+        course=course,
+        text=course.text(current_language()),
+        states=module_states(course, rows),
+        continue_with=next_module(course, rows) if rows else None,
+    )

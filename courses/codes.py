@@ -1,0 +1,33 @@
+"""Join codes and personal sign-back-in codes: short, readable aloud, hard to guess."""
+
+import hashlib
+import re
+import secrets
+
+# No 0/O, 1/I/L: the characters people misread or mistype.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6  # 31**6 ~ 8.9e8: guessing is held back by rate limits
+PERSONAL_CODE_LENGTH = 10  # 31**10 ~ 8.2e14, about 49.5 random bits
+JOIN_CODE = re.compile(rf"^[{ALPHABET}]{{6,8}}$")
+PERSONAL_CODE = re.compile(rf"^[{ALPHABET}]{{{PERSONAL_CODE_LENGTH}}}$")
+
+
+def new_code(length: int) -> str:
+    """Return a random code from the unambiguous alphabet."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalise(code: str) -> str:
+    """Return a typed code in canonical form: upper case, no spaces or dashes."""
+    return re.sub(r"[\s\-_.]", "", code or "").upper()[:32]
+
+
+def display(code: str) -> str:
+    """Return a personal code split in two halves for reading aloud: ABCDE-FGHJK."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def code_hash(code: str) -> str:
+    """Return the stored form of a personal code (the code itself is never stored)."""
+    return hashlib.sha256(normalise(code).encode()).hexdigest()

@@ -1,0 +1,70 @@
+"""Configuration read from the environment when the app is created."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+#: Interface languages: code -> (native name, text direction).
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "id": ("Bahasa Indonesia", "ltr"),
+    "en": ("English", "ltr"),
+    "tl": ("Tagalog", "ltr"),
+    "vi": ("Tiếng Việt", "ltr"),
+    "ar": ("العربية", "rtl"),
+}
+
+
+def default_config(instance_path: Path) -> dict[str, Any]:
+    """Return the configuration taken from environment variables, with safe defaults."""
+    env = os.environ
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or instance_secret_key(instance_path),
+        "DATABASE_URL": env.get("DATABASE_URL")
+        or f"sqlite:///{instance_path / 'jaring.sqlite3'}",
+        "CONTENT_DIR": Path(env.get("CONTENT_DIR") or BASE_DIR / "content"),
+        "LANGUAGES": list(LANGUAGES),
+        "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "id"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
+        "QUICK_EXIT_URL": env.get("QUICK_EXIT_URL", "https://www.bbc.com/weather"),
+        "CONTACT_MAX_AGE_DAYS": int(env.get("CONTACT_MAX_AGE_DAYS", "365")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
+        "WTF_CSRF_TIME_LIMIT": None,  # a class may keep a quiz open for an hour
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "image/svg+xml",
+        ],
+        "COMPRESS_MIN_SIZE": 300,
+        "SEND_FILE_MAX_AGE_DEFAULT": 0,
+    }
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Return the key kept in instance/secret_key, creating it once if missing."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: if two workers start at once, the loser reads the winner's key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,78 @@
+"""Error pages in the reader's language: a clear message, never a stack trace."""
+
+import secrets
+
+from flask import Flask, Response, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from courses.extensions import htmx
+
+MESSAGES = {
+    400: (
+        _l("Something in that request was not right"),
+        _l("Please go back and try again."),
+    ),
+    403: (_l("Not allowed"), _l("This request was refused.")),
+    404: (_l("Page not found"), _l("There is nothing at this address.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too much data"), _l("What you sent is too large.")),
+    429: (
+        _l("Too many tries"),
+        _l("Please wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Nothing you saved before is lost. Please try again in a moment."),
+    ),
+}
+CSRF_MESSAGE = (
+    _l("This form has expired"),
+    _l("Reload the page and send it again. Nothing you saved before is lost."),
+)
+
+
+def render_error(
+    code: int, title: str, message: str, incident: str | None = None
+) -> tuple[str, int]:
+    """Return the error page (or only its message for htmx) with its status."""
+    template = "errors/_error.html" if htmx else "errors/error.html"
+    page = render_template(
+        template, code=code, title=title, message=message, incident=incident
+    )
+    return page, code
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
+    """Render any HTTP error with our page."""
+    code = error.code or 500
+    title, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
+    return render_error(code, str(title), str(message))
+
+
+def handle_csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
+    """Let the view re-render its form with what was typed; else show a clear page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    retry = getattr(view, "on_csrf_error", None)
+    if retry is not None:
+        return retry(**(request.view_args or {}))
+    return render_error(400, str(CSRF_MESSAGE[0]), str(CSRF_MESSAGE[1]))
+
+
+def handle_unexpected(error: Exception) -> tuple[str, int]:
+    """Log an unexpected error with an id the reader can quote; show no details."""
+    if isinstance(error, HTTPException):
+        raise error
+    incident = secrets.token_hex(4)
+    current_app.logger.exception("unhandled error %s", incident, exc_info=error)
+    title, message = MESSAGES[500]
+    return render_error(500, str(title), str(message), incident)
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,71 @@
+"""The Get help page's data: contacts grouped by country, the reader's country first."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from babel import Locale
+from flask import request
+from flask_login import current_user
+
+from courses.contacts import Contact
+
+COUNTRY_COOKIE = "country"
+HOME_COUNTRY = "ID"
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    """The contacts of one country, with the country's name in the reader's language."""
+
+    code: str
+    name: str
+    contacts: tuple[Contact, ...]
+
+
+def country_name(code: str, language: str) -> str:
+    """Return a country's name in `language` (Babel's CLDR data), or the code."""
+    if code == "INT":
+        return "International"
+    try:
+        return Locale.parse(language).territories.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def valid_country(code: str, contacts: Mapping[str, Contact]) -> bool:
+    """Return True if some contact serves country `code`."""
+    return any(c.country == code for c in contacts.values())
+
+
+def preferred_country() -> str | None:
+    """Return the reader's chosen country, else their class session's, else None.
+
+    Never guessed from the network address.
+    """
+    chosen = request.cookies.get(COUNTRY_COOKIE)
+    if chosen and len(chosen) == 2 and chosen.isalpha() and chosen.isupper():
+        return chosen
+    session = getattr(current_user, "class_session", None)
+    return getattr(session, "country", None)
+
+
+def contacts_by_country(
+    contacts: Mapping[str, Contact], first: str | None, language: str
+) -> list[CountryGroup]:
+    """Group contacts by country: `first` first, then Indonesia, then by name."""
+    codes = sorted({c.country for c in contacts.values()})
+    groups = [
+        CountryGroup(
+            code,
+            country_name(code, language),
+            tuple(c for c in contacts.values() if c.country == code),
+        )
+        for code in codes
+    ]
+
+    def rank(group: CountryGroup) -> tuple[int, str]:
+        if group.code == first:
+            return (0, "")
+        return (1 if group.code == HOME_COUNTRY else 2, group.name)
+
+    return sorted(groups, key=rank)

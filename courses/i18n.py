@@ -1,0 +1,55 @@
+"""Locale choice: explicit choice (cookie), then the account, then Accept-Language."""
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from courses.config import LANGUAGES
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """Return the interface language for this request; never an unsupported code."""
+    supported = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in supported:
+        return chosen
+    user_locale = getattr(current_user, "locale", None)
+    if user_locale in supported:
+        return user_locale
+    best = request.accept_languages.best_match(supported)
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """Return the language code of this request as a plain string."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def direction(language: str) -> str:
+    """Return "rtl" or "ltr" for a language code."""
+    return LANGUAGES.get(language, ("", "ltr"))[1]
+
+
+def language_name(language: str) -> str:
+    """Return a language's own name (e.g. "Bahasa Indonesia")."""
+    return LANGUAGES.get(language, (language, ""))[0]
+
+
+def init_app(app: Flask) -> None:
+    """Expose language helpers to templates."""
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_datetime, "format_datetime")
+
+    @app.context_processor
+    def inject_language() -> dict[str, object]:
+        language = current_language()
+        return {
+            "lang": language,
+            "text_direction": direction(language),
+            "language_name": language_name,
+            "interface_languages": [
+                (code, LANGUAGES[code][0]) for code in app.config["LANGUAGES"]
+            ],
+        }

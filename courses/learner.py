@@ -1,0 +1,101 @@
+"""A signed-in person's own pages: progress, everything stored, new code, deletion."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from courses import accounts, codes
+from courses.access import signed_in
+from courses.content_app import get_catalog
+from courses.db import get_session
+from courses.i18n import current_language
+from courses.progress import (
+    attempt_of,
+    attempts_of,
+    course_complete,
+    module_states,
+    next_module,
+    progress_by_module,
+)
+
+bp = Blueprint("learner", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@signed_in
+def progress() -> str:
+    """Show every course with module states, scores, dates and where to continue."""
+    rows = progress_by_module(get_session(), current_user)
+    language = current_language()
+    courses = [
+        {
+            "course": course,
+            "text": course.text(language),
+            "states": module_states(course, rows),
+            "complete": course_complete(course, rows),
+            "next": next_module(course, rows),
+            "started": any(key[0] == course.slug for key in rows),
+        }
+        for course in get_catalog().courses
+    ]
+    return render_template("learner/progress.html", courses=courses)
+
+
+@bp.get("/data")
+@signed_in
+def data() -> str:
+    """Show everything stored about the signed-in person, on one page."""
+    db = get_session()
+    return render_template(
+        "learner/data.html",
+        rows=sorted(
+            progress_by_module(db, current_user).values(),
+            key=lambda r: (r.course_slug, r.module_slug),
+        ),
+        attempts=attempts_of(db, current_user),
+    )
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@signed_in
+def attempt(attempt_id: int) -> str:
+    """Show one of the signed-in person's own attempts (404 for anyone else's)."""
+    found = attempt_of(get_session(), current_user, attempt_id) or abort(404)
+    return render_template("learner/attempt.html", attempt=found)
+
+
+@bp.post("/new-code")
+@signed_in
+def new_code() -> str:
+    """Give a learner a new personal code (the old one stops working)."""
+    if not current_user.is_learner:
+        abort(404)
+    db = get_session()
+    user = db.merge(current_user._get_current_object())  # type: ignore[attr-defined]
+    personal_code = accounts.new_personal_code(db, user)
+    return render_template(
+        "auth/welcome.html", personal_code=codes.display(personal_code)
+    )
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@signed_in
+def delete() -> Response | str | tuple[str, int]:
+    """Delete the account and everything stored about it, after confirmation."""
+    if request.method == "GET":
+        return render_template("learner/delete.html", error=None)
+    if request.form.get("confirm") != "yes":
+        error = _("Tick the box to confirm that you want to delete everything.")
+        return render_template("learner/delete.html", error=error), 400
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    logout_user()
+    accounts.delete_account(get_session(), user)
+    return redirect(url_for("pages.home", deleted=1))

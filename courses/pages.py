@@ -1,0 +1,80 @@
+"""Pages that are not courses: home, get help, safety, privacy, language choice."""
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask_login import current_user
+
+from courses.access import public
+from courses.content_app import get_catalog
+from courses.db import get_session
+from courses.help_contacts import (
+    COUNTRY_COOKIE,
+    contacts_by_country,
+    preferred_country,
+    valid_country,
+)
+from courses.i18n import LANGUAGE_COOKIE, current_language
+from courses.urls import safe_next
+
+bp = Blueprint("pages", __name__)
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+@public
+def home() -> str:
+    """Show what Jaring is and where to start."""
+    return render_template("pages/home.html", courses=get_catalog().courses)
+
+
+@bp.get("/help")
+@public
+def get_help() -> str:
+    """List help lines by country, the reader's country first."""
+    country = preferred_country()
+    groups = contacts_by_country(get_catalog().contacts, country, current_language())
+    return render_template("pages/help.html", groups=groups, country=country)
+
+
+@bp.post("/help/country")
+@public
+def choose_country() -> Response:
+    """Remember the reader's chosen country for the help page."""
+    country = request.form.get("country", "")
+    response = redirect("/help")
+    if valid_country(country, get_catalog().contacts):
+        response.set_cookie(
+            COUNTRY_COOKIE, country, max_age=ONE_YEAR, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+@bp.get("/safety")
+@public
+def safety() -> str:
+    """Explain how to browse safely and what quick exit can and cannot do."""
+    return render_template("pages/safety.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy() -> str:
+    """Explain in plain words what Jaring stores."""
+    return render_template("pages/privacy.html")
+
+
+@bp.post("/language")
+@public
+def choose_language() -> Response:
+    """Remember the chosen interface language in a cookie (and on the account)."""
+    language = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=ONE_YEAR, httponly=True, samesite="Lax"
+        )
+        if current_user.is_authenticated:
+            current_user.locale = language
+            session = get_session()
+            session.merge(current_user._get_current_object())  # type: ignore[attr-defined]
+            session.commit()
+    return response

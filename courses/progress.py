@@ -1,0 +1,242 @@
+"""Learner progress and quiz attempts: the service functions views call.
+
+Every write is idempotent: opening a module twice starts it once, and a quiz submission
+replayed with the same key records one attempt and returns the first result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from courses.content import Course, Module, ModuleVersion
+from courses.models import ModuleProgress, QuizAttempt, User, utcnow
+from courses.quiz import Grade
+
+
+def _insert_ignore(session: Session, values: dict[str, object]) -> None:
+    """Insert a progress row unless one exists (one statement, concurrency-safe)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ModuleProgress).values(**values)
+    session.execute(
+        statement.on_conflict_do_nothing(
+            index_elements=["user_id", "course_slug", "module_slug"]
+        )
+    )
+
+
+def start_module(session: Session, user: User, course: Course, module: Module) -> None:
+    """Record that the learner opened a module (once; later opens change nothing)."""
+    _insert_ignore(
+        session,
+        {
+            "user_id": user.id,
+            "course_slug": course.slug,
+            "module_slug": module.slug,
+            "started_at": utcnow(),
+            "attempt_count": 0,
+            "updated_at": utcnow(),
+        },
+    )
+    session.commit()
+
+
+def mark_done(session: Session, user: User, course: Course, module: Module) -> None:
+    """Complete a module that has no quiz."""
+    _insert_ignore(
+        session,
+        {
+            "user_id": user.id,
+            "course_slug": course.slug,
+            "module_slug": module.slug,
+            "started_at": utcnow(),
+            "attempt_count": 0,
+            "updated_at": utcnow(),
+        },
+    )
+    session.execute(
+        update(ModuleProgress)
+        .where(*_progress_key(user, course, module))
+        .values(completed_at=func.coalesce(ModuleProgress.completed_at, utcnow()))
+    )
+    session.commit()
+
+
+def _progress_key(user: User, course: Course, module: Module) -> tuple[object, ...]:
+    return (
+        ModuleProgress.user_id == user.id,
+        ModuleProgress.course_slug == course.slug,
+        ModuleProgress.module_slug == module.slug,
+    )
+
+
+@dataclass(frozen=True)
+class RecordedAttempt:
+    """The stored attempt and whether this call created it (False on a replay)."""
+
+    attempt: QuizAttempt
+    created: bool
+
+
+def record_attempt(
+    session: Session,
+    user: User,
+    course: Course,
+    module: Module,
+    version: ModuleVersion,
+    grade: Grade,
+    key: str,
+) -> RecordedAttempt:
+    """Store a graded attempt once per key; update progress in the same transaction."""
+    assert version.quiz is not None  # noqa: S101 - callers only grade modules with quizzes
+    attempt = QuizAttempt(
+        user_id=user.id,
+        course_slug=course.slug,
+        module_slug=module.slug,
+        language=version.language,
+        quiz_fingerprint=version.quiz.fingerprint,
+        idempotency_key=key,
+        answers={qid: sorted(keys) for qid, keys in grade.chosen.items()},
+        correct=grade.correct,
+        score=grade.score,
+        max_score=grade.max_score,
+        percent=grade.percent,
+        passed=grade.passed,
+        created_at=utcnow(),
+    )
+    try:
+        session.add(attempt)
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        existing = session.scalars(
+            select(QuizAttempt).where(
+                QuizAttempt.user_id == user.id, QuizAttempt.idempotency_key == key
+            )
+        ).one()
+        return RecordedAttempt(existing, created=False)
+    _apply_to_progress(session, user, course, module, grade)
+    session.commit()
+    return RecordedAttempt(attempt, created=True)
+
+
+def _apply_to_progress(
+    session: Session, user: User, course: Course, module: Module, grade: Grade
+) -> None:
+    """Update counts and scores with SQL expressions, so concurrent updates add up."""
+    now = utcnow()
+    _insert_ignore(
+        session,
+        {
+            "user_id": user.id,
+            "course_slug": course.slug,
+            "module_slug": module.slug,
+            "started_at": now,
+            "attempt_count": 0,
+            "updated_at": now,
+        },
+    )
+    best = ModuleProgress.best_percent
+    values: dict[str, object] = {
+        "attempt_count": ModuleProgress.attempt_count + 1,
+        "latest_percent": grade.percent,
+        "best_percent": case(
+            (best.is_(None), grade.percent),
+            (best < grade.percent, grade.percent),
+            else_=best,
+        ),
+        "updated_at": now,
+    }
+    if grade.passed:
+        values["completed_at"] = func.coalesce(ModuleProgress.completed_at, now)
+    session.execute(
+        update(ModuleProgress)
+        .where(*_progress_key(user, course, module))
+        .values(values)
+    )
+
+
+def progress_by_module(
+    session: Session, user: User, course_slugs: Iterable[str] | None = None
+) -> dict[tuple[str, str], ModuleProgress]:
+    """Return the learner's progress rows keyed by (course, module), in one query."""
+    query = select(ModuleProgress).where(ModuleProgress.user_id == user.id)
+    if course_slugs is not None:
+        query = query.where(ModuleProgress.course_slug.in_(list(course_slugs)))
+    return {(p.course_slug, p.module_slug): p for p in session.scalars(query)}
+
+
+def attempts_of(session: Session, user: User) -> list[QuizAttempt]:
+    """Return all of the learner's attempts, newest first."""
+    query = (
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def attempt_of(session: Session, user: User, attempt_id: int) -> QuizAttempt | None:
+    """Return one of the learner's own attempts, or None (never another's)."""
+    query = select(QuizAttempt).where(
+        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id
+    )
+    return session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    """What the course page shows for one module."""
+
+    module: Module
+    status: str  # not-started | started | completed
+    best_percent: int | None
+    completed_at: datetime | None
+
+
+def module_states(
+    course: Course, rows: dict[tuple[str, str], ModuleProgress]
+) -> list[ModuleState]:
+    """Return each module of the course with its state for one learner."""
+    states = []
+    for module in course.modules:
+        row = rows.get((course.slug, module.slug))
+        if row is None:
+            status = "not-started"
+        else:
+            status = "completed" if row.completed_at else "started"
+        states.append(
+            ModuleState(
+                module,
+                status,
+                row.best_percent if row else None,
+                row.completed_at if row else None,
+            )
+        )
+    return states
+
+
+def course_complete(
+    course: Course, rows: dict[tuple[str, str], ModuleProgress]
+) -> bool:
+    """Return True when every required module of the course is completed."""
+    return all(
+        (row := rows.get((course.slug, m.slug))) is not None and row.completed_at
+        for m in course.required_modules
+    )
+
+
+def next_module(course: Course, rows: dict[tuple[str, str], ModuleProgress]) -> Module:
+    """Return where to continue: the first required module not yet completed."""
+    for module in course.required_modules or course.modules:
+        row = rows.get((course.slug, module.slug))
+        if row is None or row.completed_at is None:
+            return module
+    return course.modules[0]

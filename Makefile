@@ -1,0 +1,52 @@
+# Jaring: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: run test install migrate translations lint format check-content browser clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+translations: install
+	$(FLASK) translate compile
+
+migrate: install
+	$(FLASK) db upgrade
+
+## Serve on http://$(HOST):$(PORT) with the embedded SQLite database in instance/.
+run: install translations migrate
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+## The whole suite: lint, content check, unit, database, server and browser tests.
+test: install translations browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+check-content: install
+	$(FLASK) content check
+
+## Debian's Chromium for the browser tests (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium package for the browser tests (sudo apt-get install chromium)."; fi; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	find translations -name '*.mo' -delete

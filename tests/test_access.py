@@ -1,0 +1,67 @@
+"""Every route declares who may see it, and every state change needs a CSRF token."""
+
+import pytest
+from flask import Flask
+
+from courses.extensions import csrf
+
+PUBLIC_WITHOUT_POLICY = {"assets.serve"}  # hashed static files
+
+
+def test_every_endpoint_declares_an_access_policy(app: Flask):
+    missing = [
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in PUBLIC_WITHOUT_POLICY
+        and not hasattr(app.view_functions[rule.endpoint], "access")
+    ]
+    assert missing == []
+
+
+def test_nothing_is_exempt_from_csrf(app: Flask):
+    assert not csrf._exempt_views and not csrf._exempt_blueprints
+
+
+def post_rules(app: Flask):
+    for rule in app.url_map.iter_rules():
+        if "POST" in (rule.methods or ()):
+            values = {arg: "sample-course" for arg in rule.arguments}
+            if "module_slug" in values:
+                values["module_slug"] = "first-steps"
+            yield rule.build(values)[1] if False else _build(app, rule, values)
+
+
+def _build(app, rule, values):
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def test_every_post_without_csrf_token_is_refused(app: Flask, client):
+    urls = list(post_rules(app))
+    assert len(urls) >= 8
+    for url in urls:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.post(url, data={"x": "1"}, headers=headers)
+            assert response.status_code == 400, url
+            assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "http://localhost.evil"])
+def test_cross_site_post_is_refused_even_with_a_token(client, origin):
+    from tests.conftest import csrf_from
+
+    token = csrf_from(client)
+    response = client.post(
+        "/language",
+        data={"lang": "en", "csrf_token": token},
+        headers={"Origin": origin},
+    )
+    assert response.status_code == 403
+
+
+def test_methods_not_in_use_are_refused(client):
+    assert client.open("/", method="TRACE").status_code == 405
+    assert client.delete("/courses/").status_code == 405
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers

@@ -1,0 +1,63 @@
+"""Locale choice: explicit choice, then Accept-Language, then the default; never a path."""
+
+import pytest
+
+from tests.conftest import csrf_from
+
+
+def title_language(client, **headers):
+    html = client.get("/", headers=headers).get_data(as_text=True)
+    return html.split('<html lang="')[1].split('"')[0]
+
+
+def test_accept_language_picks_the_interface_language(client):
+    assert title_language(client, **{"Accept-Language": "en-GB,en;q=0.9"}) == "en"
+    assert title_language(client, **{"Accept-Language": "id-ID,id;q=0.9"}) == "id"
+    assert title_language(client, **{"Accept-Language": "vi"}) == "vi"
+
+
+def test_default_language_without_any_preference(client):
+    assert title_language(client) == "id"
+    assert title_language(client, **{"Accept-Language": "de"}) == "id"
+
+
+def test_explicit_choice_wins_over_accept_language_and_is_remembered(client):
+    token = csrf_from(client)
+    response = client.post(
+        "/language", data={"lang": "ar", "next": "/courses/", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/courses/"
+    assert "lang=ar" in response.headers["Set-Cookie"]
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+
+
+@pytest.mark.parametrize(
+    "value", ["xx/../..", "../../../../etc/passwd", "en_US\x00", "", "EN", "zz"]
+)
+def test_hostile_language_values_fall_back_safely(client, value):
+    client.set_cookie("lang", value)
+    response = client.get("/", headers={"Accept-Language": "../../x"})
+    assert response.status_code == 200
+    assert '<html lang="id" dir="ltr">' in response.get_data(as_text=True)
+
+
+def test_language_switch_refuses_open_redirects(client):
+    token = csrf_from(client)
+    for target in ("//evil.example", "https://evil.example", "/\\evil", "javascript:x"):
+        response = client.post(
+            "/language", data={"lang": "en", "next": target, "csrf_token": token}
+        )
+        assert response.headers["Location"] == "/"
+
+
+def test_interface_strings_are_translated(client):
+    indonesian = client.get("/", headers={"Accept-Language": "id"}).get_data(
+        as_text=True
+    )
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Get help" in english
+    assert "Get help" not in indonesian
+    assert "Courses" not in indonesian

@@ -1,4 +1,4 @@
-"""Fill the English catalogue from its source strings (the interface is written in English)."""
+"""Fill the English catalogue from its source strings (the interface is in English)."""
 
 from pathlib import Path
 

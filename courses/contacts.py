@@ -91,7 +91,10 @@ def load_contacts(
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return {}, [ContactProblem((mark.line + 1) if mark else 1, f"bad YAML: {exc}")]
+        problem = " ".join(str(getattr(exc, "problem", None) or "unreadable").split())
+        return {}, [
+            ContactProblem((mark.line + 1) if mark else 1, f"bad YAML: {problem}")
+        ]
     entries = (data or {}).get("contacts") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return {}, [ContactProblem(1, "expected a top-level 'contacts:' list")]

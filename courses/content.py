@@ -36,7 +36,10 @@ CALL_WORDS = re.compile(
     r"nomor|tawagan|gọi|số|اتصل)\b\W{0,3}(\+?\d[\d\s-]{1,}\d)",
     re.IGNORECASE,
 )
-YEAR_RANGE = re.compile(r"^(1[89]|20)\d\d\s*-\s*(1[89]|20)\d\d$")
+# Not phone numbers: year ranges (2020-2024, 2020-24) and ISO dates (2024-01-15).
+NOT_A_PHONE = re.compile(
+    r"^((1[89]|20)\d\d\s*-\s*((1[89]|20)\d\d|\d\d)|\d{4}-\d{2}-\d{2})$"
+)
 MODULE_KEYS = {"title", "summary", "minutes"}
 INDEX_KEYS = {"title", "summary"}
 
@@ -243,7 +246,7 @@ class _CourseLoader:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark else 1
-            self.problems.append(Problem(rel, line, f"bad YAML: {exc}"))
+            self.problems.append(Problem(rel, line, f"bad YAML: {_yaml_problem(exc)}"))
             return None
         if not isinstance(data, dict):
             self.problems.append(Problem(rel, 1, "course.yaml must be a mapping"))
@@ -261,9 +264,11 @@ class _CourseLoader:
                 f"default_language '{default}' is not one of "
                 f"{', '.join(self.languages)}"
             )
-        if not isinstance(pass_mark, int) or not 1 <= pass_mark <= 100:
+        if (
+            type(pass_mark) is not int or not 1 <= pass_mark <= 100
+        ):  # yes/True is no mark
             errors.append("pass_mark must be a whole number from 1 to 100")
-        if not isinstance(order, int):
+        if type(order) is not int:
             errors.append("order must be a whole number")
         if not isinstance(optional, list) or not all(
             isinstance(s, str) and SLUG.match(s) for s in optional
@@ -497,16 +502,25 @@ def _split_quiz(body: list[str], first: int) -> tuple[list[str], Quiz | None]:
     return body[:start] + body[end + 1 :], quiz
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Return PyYAML's error as one line (its own text spans several)."""
+    problem = getattr(exc, "problem", None) or "the file cannot be read"
+    return " ".join(str(problem).split())
+
+
 def _typed_numbers(line: str) -> list[str]:
     """Return the phone-number-like strings typed in a line."""
-    found = []
+    found: dict[str, None] = {}  # ordered, without repeats
     for match in PHONE_RUN.finditer(line):
         text = match.group(0).strip()
         digits = sum(ch.isdigit() for ch in text)
-        if digits >= 6 and not YEAR_RANGE.match(text):
-            found.append(text)
-    found.extend(m.group(2) for m in CALL_WORDS.finditer(line))
-    return found
+        if digits >= 6 and not NOT_A_PHONE.match(text.strip("()")):
+            found[text.lstrip("(")] = None
+    for match in CALL_WORDS.finditer(line):
+        number = match.group(2).strip()
+        if not any(number in earlier for earlier in found):
+            found[number] = None
+    return list(found)
 
 
 def _quiz_difference(

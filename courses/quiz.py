@@ -223,8 +223,16 @@ def _check_unique_ids(questions: Iterable[Question]) -> None:
 
 def _fingerprint(drafts: Sequence[_Draft]) -> str:
     """Return a hash of the quiz's text and answers, to freeze what an attempt saw."""
+    # Line numbers are left out: editing the lesson above the quiz changes nothing here.
     data = [
-        [d.qid, sorted(d.settings), d.text, d.options, d.explanation] for d in drafts
+        [
+            d.qid,
+            sorted(d.settings),
+            d.text,
+            [[correct, text] for correct, text, _line in d.options or ()],
+            d.explanation,
+        ]
+        for d in drafts
     ]
     encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()

@@ -28,7 +28,7 @@ ALLOWED_ATTRIBUTES = {
     "h6": {"id"},
 }
 # Heading anchors are generated as "h-<slug>"; any other id could clobber a global name.
-HEADING_ID = re.compile(r"^h-[a-z0-9-]{1,80}$")
+HEADING_ID = re.compile(r"^h-[a-z0-9_-]{1,80}$")  # "_2": toc's suffix for repeats
 # Same-site images only: an image on another host would tell it who is reading.
 LOCAL_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~/%-]*$")
 NUMBER = re.compile(r"^\d{1,4}$")

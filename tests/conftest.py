@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,6 +82,22 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     yield application
     with application.app_context():
         get_engine().dispose()
+
+
+@pytest.fixture
+def app_factory(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Yield a builder of apps with extra settings; their engines are closed after."""
+    built: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        application = make_app(database_url, tmp_path, **overrides)
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        with application.app_context():
+            get_engine().dispose()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ WRONG = {"q.fee": "a", "q.2": ["a"], "q.3": "a"}
 
 
 def quiz_form(client: FlaskClient, url: str = MODULE, **headers: str) -> dict[str, str]:
-    """Return the hidden fields of the quiz form on a module page (English by default)."""
+    """Return the hidden fields of a module page's quiz form (English by default)."""
     headers.setdefault("Accept-Language", "en")
     html = client.get(url, headers=headers).get_data(as_text=True)
     start = html.index('id="quiz"')

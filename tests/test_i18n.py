@@ -1,4 +1,4 @@
-"""Locale choice: explicit choice, then Accept-Language, then the default; never a path."""
+"""Locale choice: explicit choice, then Accept-Language, then the default."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Every page renders in both languages, with the right lang/dir, headers and no third parties."""
+"""Every page renders in each language: right lang/dir, headers, no third parties."""
 
 import re
 

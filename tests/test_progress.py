@@ -1,4 +1,4 @@
-"""Progress: one attempt per submission, kept across languages, visible only to its owner."""
+"""Progress: one attempt per submission, kept across languages, seen only by owner."""
 
 import re
 

@@ -1,10 +1,11 @@
 """Quiz submission: graded on the server, explained, and never a 500 for bad input."""
 
+from sqlalchemy import func, select
+
 from courses.db import get_session
 from courses.models import QuizAttempt
-from sqlalchemy import func, select
 from tests.factories import make_class_session
-from tests.helpers import MODULE, RIGHT, WRONG, join, quiz_form, submit
+from tests.helpers import RIGHT, WRONG, join, quiz_form, submit
 
 
 def count_attempts(app):

@@ -1,0 +1,147 @@
+"""Sixty learners submit at once against a real gunicorn server: all stored, once.
+
+Runs on SQLite (WAL, busy timeout) and on PostgreSQL, through the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from courses import migrate
+from courses.db import make_engine
+from courses.models import ClassSession, ModuleProgress, Organisation, QuizAttempt, User
+from tests.conftest import FIXTURES
+
+LEARNERS = 60
+ROOT = Path(__file__).resolve().parent.parent
+MODULE = "/courses/sample-course/first-steps"
+RIGHT = {"q.fee": "b", "q.2": ["a", "b"], "q.3": "b"}
+pytestmark = pytest.mark.server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Start gunicorn (3 processes x 4 threads) on a migrated database; yield URL."""
+    migrate.upgrade(database_url)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "concurrency-test",
+        "CONTENT_DIR": str(FIXTURES / "content"),
+    }
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4",
+            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning", "app:create_app()",
+        ],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start")
+        yield base, database_url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def make_session(database_url: str) -> str:
+    engine = make_engine(database_url)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as db:
+        org = Organisation(name="Load test NGO")
+        db.add(org)
+        db.flush()
+        db.add(ClassSession(organisation_id=org.id, title="Class", join_code="KRBDTS"))
+        db.commit()
+    engine.dispose()
+    return "KRBDTS"
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    start = html.index('id="quiz"')
+    quiz = html[start : html.index("</section>", start)]
+    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', quiz))
+
+
+def learner(
+    base: str, code: str, number: int, barrier: threading.Barrier, out: list
+) -> None:
+    """Join, open the module, wait for everyone, submit, then resend the same form."""
+    with httpx.Client(
+        base_url=base, timeout=60, headers={"Accept-Language": "en"}
+    ) as c:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/join").text)
+        joined = c.post(
+            "/join",
+            data={
+                "join_code": code,
+                "display_name": f"L{number}",
+                "csrf_token": token[1],
+            },
+        )
+        assert joined.status_code == 302, joined.text[:300]
+        form = hidden_fields(c.get(MODULE).text)
+        barrier.wait(timeout=60)
+        first = c.post(MODULE + "/quiz", data={**form, **RIGHT})
+        replay = c.post(MODULE + "/quiz", data={**form, **RIGHT})
+        out.append((first.status_code, replay.status_code, "3 of 3" in first.text))
+
+
+def test_sixty_simultaneous_submissions_are_all_stored_once(server):
+    base, database_url = server
+    code = make_session(database_url)
+    barrier = threading.Barrier(LEARNERS)
+    results: list[tuple[int, int, bool]] = []
+    threads = [
+        threading.Thread(target=learner, args=(base, code, n, barrier, results))
+        for n in range(LEARNERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == LEARNERS
+    assert all(r == (200, 200, True) for r in results), results
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(QuizAttempt))
+        users = connection.scalar(select(func.count()).select_from(User))
+        completed = connection.scalar(
+            select(func.count())
+            .select_from(ModuleProgress)
+            .where(
+                ModuleProgress.completed_at.is_not(None),
+                ModuleProgress.attempt_count == 1,
+            )
+        )
+    engine.dispose()
+    assert (count, users, completed) == (LEARNERS, LEARNERS, LEARNERS)

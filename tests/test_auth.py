@@ -1,5 +1,6 @@
 """Accounts: join with a code, resume with a personal code, staff, sign-out."""
 
+import os
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from app import create_app  # noqa: F401 - the app fixture builds it
 from courses import codes
 from courses.db import get_session
+from courses.extensions import limiter
 from courses.models import Role, User
 from tests.conftest import csrf_from
 from tests.factories import make_class_session, make_staff
@@ -163,8 +165,30 @@ def test_password_policy_and_hashing(app, password, ok):
     assert response.status_code == 302
 
 
-def test_personal_code_guessing_is_rate_limited_with_a_clear_message(app_factory):
-    app = app_factory(RATELIMIT_ENABLED=True)
+REDIS_URL = "redis://127.0.0.1:6379"
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_personal_code_guessing_is_rate_limited_with_a_clear_message(
+    app_factory, storage
+):
+    settings = {"RATELIMIT_ENABLED": True}
+    if storage == "redis":
+        if not redis_reachable() and os.environ.get("CI") != "true":
+            pytest.skip("Redis is not running here (CI starts it and never skips)")
+        settings["RATELIMIT_STORAGE_URI"] = REDIS_URL
+    app = app_factory(**settings)
+    with app.app_context():
+        limiter.reset()  # counters from an earlier run must not count here
     client = app.test_client()
     token = csrf_from(client, "/resume")
     statuses = [

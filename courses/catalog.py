@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from courses.access import public
+from courses.access import public, roles
 from courses.content_app import get_catalog
 from courses.db import get_session
 from courses.i18n import current_language
+from courses.models import Role
 from courses.progress import module_states, next_module, progress_by_module
 from courses.urls_converters import SLUG_RULE
 
@@ -34,4 +35,18 @@ def show(course_slug: str) -> str:
         text=course.text(current_language()),
         states=module_states(course, rows),
         continue_with=next_module(course, rows) if rows else None,
+    )
+
+
+@bp.get(f"/<{SLUG_RULE}:course_slug>/guide")
+@roles(Role.FACILITATOR, Role.EDITOR, Role.ADMIN)
+def guide(course_slug: str) -> str:
+    """Show the facilitator guide of a course (staff only)."""
+    course = get_catalog().course(course_slug) or abort(404)
+    language = current_language()
+    guide = course.guides.get(language) or course.guides.get(course.default_language)
+    if guide is None:
+        abort(404)
+    return render_template(
+        "catalog/guide.html", course=course, text=course.text(language), guide=guide
     )

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from courses import accounts, migrate
+from courses.catalogs import fill_source_catalog
 from courses.content import load_catalog
 from courses.db import get_engine, get_session
 from courses.models import Role
@@ -92,6 +93,8 @@ def translate_update() -> None:
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", "messages.pot", ".")
     _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-wrap")
     (ROOT / "messages.pot").unlink()
+    # The interface is written in English: its catalogue is its own source strings.
+    fill_source_catalog(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")
 
 
 @translate_cli.command("compile")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from babel import Locale
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.contacts import Contact
@@ -25,7 +26,7 @@ class CountryGroup:
 def country_name(code: str, language: str) -> str:
     """Return a country's name in `language` (Babel's CLDR data), or the code."""
     if code == "INT":
-        return "International"
+        return _("International")
     try:
         return Locale.parse(language).territories.get(code, code)
     except (ValueError, TypeError):

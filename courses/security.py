@@ -42,7 +42,7 @@ def set_headers(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if "Cache-Control" not in headers or request.endpoint != "assets.serve":
+    if request.endpoint != "assets.serve":  # hashed assets set their own caching
         # A page someone left must not come back from the cache or the Back button.
         headers["Cache-Control"] = "no-store"
     return response

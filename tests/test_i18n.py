@@ -61,3 +61,24 @@ def test_interface_strings_are_translated(client):
     assert "Get help" in english
     assert "Get help" not in indonesian
     assert "Courses" not in indonesian
+
+
+@pytest.mark.parametrize("language", ["id", "en", "tl", "vi", "ar"])
+def test_every_interface_string_is_translated(language):
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "translations" / language / "LC_MESSAGES"
+    with (path / "messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id
+        and (
+            "fuzzy" in m.flags
+            or not (m.string if isinstance(m.string, str) else all(m.string))
+        )
+    ]
+    assert untranslated == []

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.conftest import csrf_from
+
 PAGES = [
     "/",
     "/courses/",
@@ -158,3 +160,30 @@ def test_no_inline_script_or_style(client):
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert "<style" not in html and "style=" not in html, url
         assert " onclick=" not in html and "hx-on" not in html, url
+
+
+def test_facilitator_guide_is_for_staff_only(app, client):
+    from tests.factories import make_class_session, make_staff
+    from tests.helpers import join
+
+    url = "/courses/sample-course/guide"
+    assert client.get(url).status_code == 302  # not signed in: sign in first
+    join(client, make_class_session(app))
+    assert client.get(url).status_code == 404  # learners never see it
+    make_staff(app, "guru", "correct horse battery")
+    staff = app.test_client()
+    token = csrf_from(staff, "/login")
+    staff.post(
+        "/login",
+        data={
+            "username": "guru",
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    html = staff.get(url, headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert "Running a session with the sample course" in html
+    assert "belum tersedia" in html  # shown in English with a note
+    assert 'href="tel:08000000"' in html
+    course = staff.get("/courses/sample-course/").get_data(as_text=True)
+    assert url in course

@@ -27,7 +27,7 @@ run: install translations migrate
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 ## The whole suite: lint, content check, unit, database, server and browser tests.
-test: install translations
+test: install translations browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from courses import accounts
-from courses.db import get_session
-from courses.models import Role
+from courses.db import get_session, make_engine
+from courses.models import ClassSession, Organisation, Role
 
 
 def make_class_session(
@@ -30,3 +31,20 @@ def make_staff(
         db = get_session()
         org = accounts.get_or_create_organisation(db, "Test NGO")
         accounts.create_staff(db, org, username, password, role)
+
+
+def class_session_in(database_url: str, join_code: str) -> str:
+    """Create a class session directly in a database (for live-server tests)."""
+    engine = make_engine(database_url)
+    with Session(engine) as db:
+        organisation = Organisation(name=f"NGO {join_code}")
+        db.add(organisation)
+        db.flush()
+        db.add(
+            ClassSession(
+                organisation_id=organisation.id, title="Class", join_code=join_code
+            )
+        )
+        db.commit()
+    engine.dispose()
+    return join_code

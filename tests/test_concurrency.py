@@ -5,85 +5,31 @@ Runs on SQLite (WAL, busy timeout) and on PostgreSQL, through the real migration
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from courses import migrate
 from courses.db import make_engine
-from courses.models import ClassSession, ModuleProgress, Organisation, QuizAttempt, User
+from courses.models import ModuleProgress, QuizAttempt, User
 from tests.conftest import FIXTURES
+from tests.factories import class_session_in
+from tests.server import live_server
 
 LEARNERS = 60
-ROOT = Path(__file__).resolve().parent.parent
 MODULE = "/courses/sample-course/first-steps"
 RIGHT = {"q.fee": "b", "q.2": ["a", "b"], "q.3": "b"}
 pytestmark = pytest.mark.server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """Start gunicorn (3 processes x 4 threads) on a migrated database; yield URL."""
-    migrate.upgrade(database_url)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "concurrency-test",
-        "CONTENT_DIR": str(FIXTURES / "content"),
-    }
-    process = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable, "-m", "gunicorn", "--workers", "3", "--threads", "4",
-            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning", "app:create_app()",
-        ],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
+def server(database_url: str) -> Iterator[tuple[str, str]]:
+    """Start gunicorn (3 processes x 4 threads) on a migrated database."""
+    with live_server(database_url, FIXTURES / "content") as base:
         yield base, database_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def make_session(database_url: str) -> str:
-    engine = make_engine(database_url)
-    from sqlalchemy.orm import Session
-
-    with Session(engine) as db:
-        org = Organisation(name="Load test NGO")
-        db.add(org)
-        db.flush()
-        db.add(ClassSession(organisation_id=org.id, title="Class", join_code="KRBDTS"))
-        db.commit()
-    engine.dispose()
-    return "KRBDTS"
 
 
 def hidden_fields(html: str) -> dict[str, str]:
@@ -118,7 +64,7 @@ def learner(
 
 def test_sixty_simultaneous_submissions_are_all_stored_once(server):
     base, database_url = server
-    code = make_session(database_url)
+    code = class_session_in(database_url, "KRBDTS")
     barrier = threading.Barrier(LEARNERS)
     results: list[tuple[int, int, bool]] = []
     threads = [

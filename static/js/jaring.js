@@ -20,6 +20,19 @@
     }
   });
 
+  // htmx 2 writes the current path to sessionStorage on load, whatever its config says;
+  // a page's address is a trace on a shared or watched phone, so it is removed at once.
+  function forgetHistory() {
+    try {
+      window.sessionStorage.removeItem("htmx-current-path-for-history");
+      window.sessionStorage.removeItem("htmx-history-cache");
+    } catch (error) {
+      /* storage disabled: nothing was kept */
+    }
+  }
+  forgetHistory();
+  document.addEventListener("htmx:afterSettle", forgetHistory);
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var now = Date.now();

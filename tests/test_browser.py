@@ -1,0 +1,193 @@
+"""A real browser (Debian's Chromium via Playwright) on a live server: a learner's day.
+
+Checks what only a browser can: htmx swaps the quiz in place with its CSRF header, the
+quick exit leaves no Back-button trail, nothing is requested from another host, nothing
+is kept in browser storage, no CSP violation (a console error) or dialog happens, and
+Arabic lays out right to left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.factories import class_session_in
+from tests.server import live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+EXIT_URL = "https://weather.example/"
+MODULE = "/courses/sample-course/first-steps"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI needs Debian's chromium for the browser tests")
+    pytest.skip(
+        "Debian's chromium is not installed (make browser)", allow_module_level=True
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def database_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The live server's SQLite database."""
+    return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'db.sqlite3'}"
+
+
+@pytest.fixture(scope="module")
+def base_url(database_file: str) -> Iterator[str]:
+    """A live server on a fresh SQLite database, quick exit pointing at a stub host."""
+    with live_server(
+        database_file, FIXTURES / "content", workers=2, QUICK_EXIT_URL=EXIT_URL
+    ) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync",
+            ],
+        )  # fmt: skip
+        yield instance
+        instance.close()
+
+
+class Watch:
+    """Everything a page did that a learner's safety depends on."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.hosts: set[str] = set()
+        self.dialogs: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda r: self.hosts.add(urlsplit(r.url).netloc))
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and self.console_errors.append(m.text),
+        )
+        # The neutral site is stubbed: no network here, and tests stay local.
+        page.route(
+            EXIT_URL + "**",
+            lambda route: route.fulfill(
+                status=200, content_type="text/html", body="<title>Weather</title>sunny"
+            ),
+        )
+        self.own_host = urlsplit(base_url).netloc
+
+
+@pytest.fixture
+def page(browser, base_url: str):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 390, "height": 844},
+        locale="en-US",
+        extra_http_headers={"Accept-Language": "en"},
+    )
+    tab = context.new_page()
+    tab.watch = Watch(tab, base_url)
+    yield tab
+    context.close()
+
+
+def test_quiz_is_graded_in_place_with_htmx(page):
+    page.goto(MODULE)
+    page.evaluate("window.stillHere = true")  # lost if the page reloads
+    page.check("input[name='q.fee'][value='b']")
+    page.check("input[name='q.2'][value='a']")
+    page.check("input[name='q.2'][value='b']")
+    page.check("input[name='q.3'][value='b']")
+    page.click("#quiz button[type=submit]")
+    page.wait_for_selector(".result.pass")
+    assert "3 of 3" in page.inner_text(".result")
+    assert page.evaluate("window.stillHere") is True
+    assert "Workers should not pay for a job." in page.inner_text("#quiz")
+    page.click("text=Try again")
+    page.wait_for_selector("#quiz button[type=submit]")
+    assert page.evaluate("window.stillHere") is True
+    assert page.watch.console_errors == [] and page.watch.dialogs == []
+
+
+def test_a_missing_answer_is_shown_in_place_and_keeps_the_ticks(page):
+    page.goto(MODULE)
+    page.check("input[name='q.fee'][value='b']")
+    page.click("#quiz button[type=submit]")
+    page.wait_for_selector("[aria-invalid=true]")
+    assert page.is_checked("input[name='q.fee'][value='b']")
+
+
+def test_quick_exit_leaves_no_back_button_trail(page):
+    page.goto("/courses/")
+    page.goto(MODULE)
+    page.click("a[data-quick-exit]")
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    assert page.url.endswith("/courses/")  # back skips the module that was open
+
+
+def test_escape_twice_is_a_quick_exit(page):
+    page.goto(MODULE)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(EXIT_URL)
+
+
+def test_quick_exit_stays_in_view_on_a_long_page(page):
+    page.goto(MODULE)
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(100)
+    box = page.locator("a[data-quick-exit]").bounding_box()
+    assert box is not None and 0 <= box["y"] < 844
+
+
+def test_join_and_progress_journey(page, database_file):
+    code = class_session_in(database_file, "KRBDTS")
+    page.goto("/join")
+    page.fill("#join_code", code.lower())
+    page.fill("#display_name", "Ayu")
+    page.click("button[type=submit]")
+    personal = page.inner_text(".personal-code")
+    assert len(personal.replace("-", "")) == 10
+    page.goto(MODULE)
+    for name, value in (("q.fee", "b"), ("q.2", "a"), ("q.2", "b"), ("q.3", "b")):
+        page.check(f"input[name='{name}'][value='{value}']")
+    page.click("#quiz button[type=submit]")
+    page.wait_for_selector(".result.pass")
+    page.goto("/courses/sample-course/")
+    assert "Completed" in page.inner_text("main")
+    storage = page.evaluate(
+        "[localStorage.length, sessionStorage.length, document.cookie]"
+    )
+    assert storage == [0, 0, ""]  # cookies are HttpOnly; nothing in web storage
+    cookies = page.context.cookies()
+    assert all(c["expires"] == -1 for c in cookies if c["name"] == "session")
+    assert page.watch.hosts == {page.watch.own_host}
+    assert page.watch.console_errors == [] and page.watch.dialogs == []
+
+
+def test_arabic_lays_out_right_to_left(browser, base_url):
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers={"Accept-Language": "ar"},
+    )
+    page = context.new_page()
+    page.goto("/courses/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    brand = page.locator(".brand").bounding_box()
+    exit_button = page.locator("a[data-quick-exit]").bounding_box()
+    assert brand["x"] > 390 / 2  # navigation starts on the right
+    assert exit_button["x"] < 390 / 2  # the quick exit sits at the inline end: left
+    context.close()

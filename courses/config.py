@@ -11,7 +11,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES: dict[str, tuple[str, str]] = {
     "id": ("Bahasa Indonesia", "ltr"),
     "en": ("English", "ltr"),
-    "tl": ("Tagalog", "ltr"),
+    "tl": (
+        "Tagalog",
+        "ltr",
+    ),  # Babel calls it fil_PH: its catalogue is translations/fil
     "vi": ("Tiếng Việt", "ltr"),
     "ar": ("العربية", "rtl"),
 }

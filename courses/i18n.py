@@ -1,6 +1,6 @@
 """Locale choice: explicit choice (cookie), then the account, then Accept-Language."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -11,6 +11,11 @@ LANGUAGE_COOKIE = "lang"
 
 def select_locale() -> str:
     """Return the interface language for this request; never an unsupported code."""
+    g.language = _choose_language()
+    return g.language
+
+
+def _choose_language() -> str:
     supported = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in supported:
@@ -23,8 +28,9 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    """Return the language code of this request as a plain string."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """Return our code of this request's language ("tl", where Babel says "fil_PH")."""
+    get_locale()  # runs select_locale() once per request
+    return g.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def direction(language: str) -> str:

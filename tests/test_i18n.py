@@ -63,7 +63,7 @@ def test_interface_strings_are_translated(client):
     assert "Courses" not in indonesian
 
 
-@pytest.mark.parametrize("language", ["id", "en", "tl", "vi", "ar"])
+@pytest.mark.parametrize("language", ["id", "en", "fil", "vi", "ar"])
 def test_every_interface_string_is_translated(language):
     from pathlib import Path
 
@@ -82,3 +82,18 @@ def test_every_interface_string_is_translated(language):
         )
     ]
     assert untranslated == []
+
+
+@pytest.mark.parametrize(
+    ("language", "quick_exit"),
+    [
+        ("id", "Keluar cepat"),
+        ("tl", "Umalis agad"),
+        ("vi", "Thoát nhanh"),
+        ("ar", "خروج سريع"),
+    ],
+)
+def test_each_language_shows_its_own_interface(client, language, quick_exit):
+    html = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+    assert f'<html lang="{language}"' in html
+    assert quick_exit in html

@@ -12,6 +12,7 @@ from courses import (
     cli,
     content_app,
     db,
+    editor,
     errors,
     i18n,
     learner,
@@ -47,6 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
 
-    for module in (pages, catalog, lessons, auth, learner):
+    for module in (pages, catalog, lessons, auth, learner, editor):
         app.register_blueprint(module.bp)
     return app

@@ -13,9 +13,10 @@ from flask.cli import AppGroup
 
 from courses import accounts, migrate
 from courses.catalogs import fill_source_catalog
-from courses.content import load_catalog
+from courses.content import MODULE_FILE, load_catalog
 from courses.db import get_engine, get_session
 from courses.models import Role
+from courses.translations_board import mark_translated
 
 ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database migrations.")
@@ -79,6 +80,30 @@ def content_check(content_dir: Path | None) -> None:
     )
     if catalog.problems:
         sys.exit(1)
+
+
+@content_cli.command("mark-translated")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def content_mark_translated(files: tuple[Path, ...]) -> None:
+    """Record that each translation FILE matches its source as the source is now."""
+    root = Path(current_app.config["CONTENT_DIR"]).resolve()
+    catalog = load_catalog(root, current_app.config["LANGUAGES"], today=date.today())
+    for file in files:
+        match = MODULE_FILE.match(file.name)
+        course = catalog.course(file.resolve().parent.name)
+        module = course.module(match.group(2)) if course and match else None
+        if module is None or match is None:
+            raise click.ClickException(f"{file}: not a module file in {root}")
+        language = match.group(3)
+        if language == module.default_language:
+            raise click.ClickException(f"{file}: this is the source, not a translation")
+        if language not in module.versions:
+            raise click.ClickException(f"{file}: fix it first (flask content check)")
+        mark_translated(
+            root / module.versions[language].path,
+            module.version(module.default_language),
+        )
+        click.echo(f"{file}: up to date with {module.default_language}")
 
 
 def _pybabel(*args: str) -> None:

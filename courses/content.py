@@ -40,7 +40,8 @@ CALL_WORDS = re.compile(
 NOT_A_PHONE = re.compile(
     r"^((1[89]|20)\d\d\s*-\s*((1[89]|20)\d\d|\d\d)|\d{4}-\d{2}-\d{2})$"
 )
-MODULE_KEYS = {"title", "summary", "minutes"}
+MODULE_KEYS = {"title", "summary", "minutes", "translated_from"}
+BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
 INDEX_KEYS = {"title", "summary"}
 
 
@@ -84,7 +85,8 @@ class ModuleVersion:
     minutes: int | None
     body: tuple[Segment, ...]
     quiz: Quiz | None
-    source_hash: str
+    blob_id: str  # git's id of the file's bytes: a translation names its source's
+    translated_from: str | None  # the source's blob_id when this was translated
     path: str
 
 
@@ -319,7 +321,7 @@ class _CourseLoader:
             self.problems.append(Problem(rel, exc.line, exc.message))
 
     def _course_text(self, path: Path, rel: str, language: str) -> CourseText:
-        meta, body, first = _split_front_matter(path)
+        meta, body, first = _split_front_matter(_read_text(path))
         _check_meta(meta, INDEX_KEYS, rel, self.problems)
         self._check_body(body, first, rel)
         return CourseText(
@@ -330,8 +332,15 @@ class _CourseLoader:
         )
 
     def _module_version(self, path: Path, rel: str, language: str) -> ModuleVersion:
-        meta, body, first = _split_front_matter(path)
+        return self.module_from_text(path.read_bytes(), rel, language)
+
+    def module_from_text(self, data: bytes, rel: str, language: str) -> ModuleVersion:
+        """Parse one module file's bytes (from disk, or typed into the preview)."""
+        meta, body, first = _split_front_matter(_decode(data))
         _check_meta(meta, MODULE_KEYS, rel, self.problems)
+        translated_from = meta.get("translated_from")
+        if translated_from is not None and not BLOB_ID.match(str(translated_from)):
+            raise ContentError(2, "translated_from must be the source's id (hex)")
         minutes = meta.get("minutes")
         if minutes is not None and (
             not isinstance(minutes, int) or not 0 < minutes < 600
@@ -346,7 +355,8 @@ class _CourseLoader:
             minutes=minutes,
             body=self._segments("\n".join(lesson)),
             quiz=quiz,
-            source_hash=hashlib.sha256(path.read_bytes()).hexdigest(),
+            blob_id=blob_id(data),
+            translated_from=str(translated_from) if translated_from else None,
             path=rel,
         )
 
@@ -441,12 +451,26 @@ class _CourseLoader:
         return False
 
 
-def _split_front_matter(path: Path) -> tuple[dict[str, Any], list[str], int]:
-    """Return (front matter, body lines, file line number of the first body line)."""
+def blob_id(data: bytes) -> str:
+    """Return git's object id for these bytes (what `git hash-object` prints)."""
+    header = f"blob {len(data)}\0".encode()
+    return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+
+
+def _decode(data: bytes) -> str:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(1, "the file is not UTF-8 text") from exc
+
+
+def _read_text(path: Path) -> str:
+    return _decode(path.read_bytes())
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
+    """Return (front matter, body lines, file line number of the first body line)."""
+    lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise ContentError(
             1, "the file must start with front matter between '---' lines"
@@ -541,3 +565,33 @@ def _quiz_difference(
                     f"({y!r} here, {x!r} there); translation left out"
                 )
     return "the quiz differs from the default language; translation left out"
+
+
+def parse_module_text(
+    text: str,
+    language: str,
+    languages: Sequence[str],
+    contacts: Mapping[str, Contact],
+    source: ModuleVersion | None = None,
+) -> tuple[ModuleVersion | None, list[Problem]]:
+    """Check and render one module typed by an editor, as `content check` would.
+
+    With `source` (the default-language version of the module being translated), the
+    quiz is also compared with it.
+    """
+    problems: list[Problem] = []
+    loader = _CourseLoader(Path("."), tuple(languages), contacts, problems)
+    rel = f"preview.{language}.md"
+    try:
+        version = loader.module_from_text(text.encode("utf-8"), rel, language)
+    except ContentError as exc:
+        return None, [*problems, Problem(rel, exc.line, exc.message)]
+    if source is not None and version.quiz != source.quiz:
+        mine = source.quiz.structure() if source.quiz else ()
+        theirs = version.quiz.structure() if version.quiz else ()
+        if mine != theirs:
+            message = _quiz_difference(mine, theirs, source.path)
+            problems.append(
+                Problem(rel, 1, message.replace("; translation left out", ""))
+            )
+    return version, problems

@@ -48,3 +48,12 @@ def class_session_in(database_url: str, join_code: str) -> str:
         db.commit()
     engine.dispose()
     return join_code
+
+
+def staff_in(database_url: str, username: str, password: str) -> None:
+    """Create an editor account directly in a database (for live-server tests)."""
+    engine = make_engine(database_url)
+    with Session(engine) as db:
+        organisation = accounts.get_or_create_organisation(db, "Editors")
+        accounts.create_staff(db, organisation, username, password, Role.EDITOR)
+    engine.dispose()

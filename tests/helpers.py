@@ -46,3 +46,20 @@ def join(client: FlaskClient, code: str, name: str = "Ayu", remember: bool = Fal
     match = re.search(r'class="personal-code"[^>]*>([A-Z0-9-]+)<', welcome)
     assert match, "no personal code on the welcome page"
     return match.group(1)
+
+
+def sign_in_staff(app, client: FlaskClient, role, username: str = "staff") -> None:
+    """Create a staff account with `role` and sign `client` in with it."""
+    from tests.factories import make_staff
+
+    make_staff(app, username, "correct horse battery", role)
+    token = csrf_from(client, "/login")
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.factories import class_session_in
+from tests.factories import class_session_in, staff_in
 from tests.server import live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -190,4 +190,23 @@ def test_arabic_lays_out_right_to_left(browser, base_url):
     exit_button = page.locator("a[data-quick-exit]").bounding_box()
     assert brand["x"] > 390 / 2  # navigation starts on the right
     assert exit_button["x"] < 390 / 2  # the quick exit sits at the inline end: left
+    context.close()
+
+
+def test_live_preview_updates_as_the_editor_types(browser, base_url, database_file):
+    staff_in(database_file, "redaktur", "correct horse battery")
+    context = browser.new_context(
+        base_url=base_url, extra_http_headers={"Accept-Language": "en"}
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "redaktur")
+    page.fill("#password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.goto("/editor/preview?module=sample-course/first-steps&lang=en")
+    assert "No problems found." in page.inner_text("#preview-result")
+    page.fill("#text", "---\ntitle: Draft\n---\nCall 0812 3456 7890 today.\n")
+    page.wait_for_selector("#preview-result .problems")
+    assert "looks like a phone number" in page.inner_text("#preview-result")
+    assert "Draft" in page.inner_text("#preview-result h1")
     context.close()

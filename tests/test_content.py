@@ -204,7 +204,7 @@ def test_loading_twice_gives_equal_html(catalog: Catalog) -> None:
             for language, version in a.versions.items():
                 other = b.versions[language]
                 assert version.body == other.body
-                assert version.source_hash == other.source_hash
+                assert version.blob_id == other.blob_id
                 if version.quiz:
                     assert other.quiz is not None
                     assert version.quiz.fingerprint == other.quiz.fingerprint

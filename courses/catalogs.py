@@ -6,19 +6,16 @@ from babel.messages.pofile import read_po, write_po
 
 
 def fill_source_catalog(path: Path) -> int:
-    """Copy each msgid into its empty msgstr; return how many were filled."""
+    """Make every msgstr its msgid (fuzzy guesses too); return how many changed."""
     with path.open("rb") as fh:
         catalog = read_po(fh)
     filled = 0
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            if not any(message.string):
-                message.string = (message.id[0], message.id[1])
-                filled += 1
-        elif not message.string:
-            message.string = message.id
+        wanted = message.id if isinstance(message.id, str) else tuple(message.id[:2])
+        if message.string != wanted:
+            message.string = wanted
             filled += 1
         message.flags.discard("fuzzy")
     with path.open("wb") as fh:

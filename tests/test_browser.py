@@ -41,11 +41,47 @@ def database_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'db.sqlite3'}"
 
 
+ARABIC_MODULE = """---
+title: الخطوات الأولى
+---
+تصل إلى أيو رسالة عن عمل في الخارج.
+
+:::quiz
+1. يجب أن تدفع أيو رسومًا للحصول على العمل. ما هذا؟ {#fee}
+   - [ ] أمر عادي
+   - [x] علامة تحذير
+   - [ ] هدية
+   > لا يجب أن يدفع العامل مقابل الحصول على عمل.
+
+2. ما هي علامات التحذير؟ {multiple}
+   - [x] الوكيل يحتفظ بجواز سفرك
+   - [x] يجب أن تدفع تأمينًا
+   - [ ] تحصل على عقد مكتوب
+   > أخذ الوثائق وطلب الرسوم من علامات التحذير.
+
+3. عرض العمل الموجود على وسائل التواصل فقط حقيقي دائمًا. {true-false}
+   - [ ] صح
+   - [x] خطأ
+   > المحتالون ينشرون على وسائل التواصل أيضًا.
+:::
+"""
+
+
 @pytest.fixture(scope="module")
-def base_url(database_file: str) -> Iterator[str]:
+def content_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture course plus an Arabic version of its first module."""
+    tree = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(FIXTURES / "content", tree)
+    arabic = tree / "sample-course" / "01-first-steps.ar.md"
+    arabic.write_text(ARABIC_MODULE, encoding="utf-8")
+    return tree
+
+
+@pytest.fixture(scope="module")
+def base_url(database_file: str, content_dir: Path) -> Iterator[str]:
     """A live server on a fresh SQLite database, quick exit pointing at a stub host."""
     with live_server(
-        database_file, FIXTURES / "content", workers=2, QUICK_EXIT_URL=EXIT_URL
+        database_file, content_dir, workers=2, QUICK_EXIT_URL=EXIT_URL
     ) as base:
         yield base
 
@@ -209,4 +245,34 @@ def test_live_preview_updates_as_the_editor_types(browser, base_url, database_fi
     page.wait_for_selector("#preview-result .problems")
     assert "looks like a phone number" in page.inner_text("#preview-result")
     assert "Draft" in page.inner_text("#preview-result h1")
+    context.close()
+
+
+def test_arabic_quiz_and_progress_read_right_to_left(browser, base_url, database_file):
+    code = class_session_in(database_file, "RTXQZA")
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": 390, "height": 844},
+        extra_http_headers={"Accept-Language": "ar"},
+    )
+    page = context.new_page()
+    page.goto("/join")
+    page.fill("#join_code", code)
+    page.fill("#display_name", "سارة")
+    page.click("button[type=submit]")
+    page.goto(MODULE)
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('#quiz')).direction")
+        == "rtl"
+    )
+    option = page.locator("#quiz label.option").first
+    radio = option.locator("input").bounding_box()
+    text = option.locator("span").first.bounding_box()
+    assert radio["x"] > text["x"]  # the tick box is on the right, text runs leftwards
+    page.check("input[name='q.fee'][value='b']")
+    page.click("#quiz button[type=submit]")
+    page.wait_for_selector("#quiz [aria-invalid=true]")  # message in place, in Arabic
+    page.goto("/me/")
+    bar = page.locator("progress").first
+    assert bar.evaluate("el => getComputedStyle(el).direction") == "rtl"
     context.close()

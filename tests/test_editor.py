@@ -55,7 +55,7 @@ def test_editors_and_admins_see_the_board(app, client, role):
     assert 'class="status outdated"' in html
     assert 'class="status missing"' in html
     assert 'class="status source"' in html
-    assert "Editing" in client.get("/").get_data(as_text=True)
+    assert 'href="/editor/"' in client.get("/").get_data(as_text=True)
 
 
 def git(tree: Path, *args: str) -> None:

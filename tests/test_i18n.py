@@ -97,3 +97,19 @@ def test_each_language_shows_its_own_interface(client, language, quick_exit):
     html = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
     assert f'<html lang="{language}"' in html
     assert quick_exit in html
+
+
+def test_english_catalogue_is_exactly_its_source_strings():
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "translations/en/LC_MESSAGES/messages.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id and m.string != (m.id if isinstance(m.id, str) else tuple(m.id[:2]))
+    ]
+    assert wrong == []

@@ -24,7 +24,7 @@ EXTERNAL = re.compile(r'(?:src|href|action)="(?:https?:)?//([^"/]+)')
 
 
 @pytest.mark.parametrize("url", PAGES)
-@pytest.mark.parametrize("language", ["id", "en", "ar"])
+@pytest.mark.parametrize("language", ["id", "en", "tl", "vi", "ar"])
 def test_page_renders_with_lang_and_dir(client, url, language):
     response = client.get(url, headers={"Accept-Language": language})
     html = response.get_data(as_text=True)

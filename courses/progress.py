@@ -20,11 +20,21 @@ from courses.models import ModuleProgress, QuizAttempt, User, utcnow
 from courses.quiz import Grade
 
 
-def _insert_ignore(session: Session, values: dict[str, object]) -> None:
-    """Insert a progress row unless one exists (one statement, concurrency-safe)."""
+def _ensure_progress(
+    session: Session, user: User, course: Course, module: Module
+) -> None:
+    """Insert the learner's progress row unless it exists (one statement, race-safe)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ModuleProgress).values(**values)
+    now = utcnow()
+    statement = insert(ModuleProgress).values(
+        user_id=user.id,
+        course_slug=course.slug,
+        module_slug=module.slug,
+        started_at=now,
+        attempt_count=0,
+        updated_at=now,
+    )
     session.execute(
         statement.on_conflict_do_nothing(
             index_elements=["user_id", "course_slug", "module_slug"]
@@ -34,33 +44,13 @@ def _insert_ignore(session: Session, values: dict[str, object]) -> None:
 
 def start_module(session: Session, user: User, course: Course, module: Module) -> None:
     """Record that the learner opened a module (once; later opens change nothing)."""
-    _insert_ignore(
-        session,
-        {
-            "user_id": user.id,
-            "course_slug": course.slug,
-            "module_slug": module.slug,
-            "started_at": utcnow(),
-            "attempt_count": 0,
-            "updated_at": utcnow(),
-        },
-    )
+    _ensure_progress(session, user, course, module)
     session.commit()
 
 
 def mark_done(session: Session, user: User, course: Course, module: Module) -> None:
     """Complete a module that has no quiz."""
-    _insert_ignore(
-        session,
-        {
-            "user_id": user.id,
-            "course_slug": course.slug,
-            "module_slug": module.slug,
-            "started_at": utcnow(),
-            "attempt_count": 0,
-            "updated_at": utcnow(),
-        },
-    )
+    _ensure_progress(session, user, course, module)
     session.execute(
         update(ModuleProgress)
         .where(*_progress_key(user, course, module))
@@ -132,17 +122,7 @@ def _apply_to_progress(
 ) -> None:
     """Update counts and scores with SQL expressions, so concurrent updates add up."""
     now = utcnow()
-    _insert_ignore(
-        session,
-        {
-            "user_id": user.id,
-            "course_slug": course.slug,
-            "module_slug": module.slug,
-            "started_at": now,
-            "attempt_count": 0,
-            "updated_at": now,
-        },
-    )
+    _ensure_progress(session, user, course, module)
     best = ModuleProgress.best_percent
     values: dict[str, object] = {
         "attempt_count": ModuleProgress.attempt_count + 1,

@@ -1,11 +1,13 @@
 """Signing in and out: learners with a join or personal code, staff with a password."""
 
 import secrets
+import time
 
 from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -60,10 +62,14 @@ def join() -> Response | tuple[str, int] | str:
         class_session = accounts.open_session_by_code(db, form["join_code"])
         learner = accounts.create_learner(db, class_session, form["display_name"])
     except accounts.AccountError as error:
+        current_app.logger.info("join refused: %s", error.code)
         errors = {error.field: _join_message(error)}
         return render_template("auth/join.html", form=form, errors=errors), 400
-    login_user(learner.user, remember=bool(request.form.get("remember")))
+    _sign_in(learner.user, remember=bool(request.form.get("remember")))
     session[NEW_CODE_KEY] = learner.personal_code
+    current_app.logger.info(
+        "learner joined: user=%s class_session=%s", learner.user.id, class_session.id
+    )
     return redirect(url_for("auth.welcome"))
 
 
@@ -106,11 +112,13 @@ def resume() -> Response | tuple[str, int] | str:
             get_session(), request.form.get("personal_code", "")
         )
     except accounts.AccountError:
+        current_app.logger.info("personal code refused")  # never the code itself
         message = _("That personal code is not valid. Check each letter and try again.")
         return render_template(
             "auth/resume.html", errors={"personal_code": message}
         ), 400
-    login_user(user, remember=bool(request.form.get("remember")))
+    _sign_in(user, remember=bool(request.form.get("remember")))
+    current_app.logger.info("learner resumed: user=%s", user.id)
     return redirect(safe_next(request.args.get("next"), url_for("learner.progress")))
 
 
@@ -138,12 +146,15 @@ def login() -> Response | tuple[str, int] | str:
             get_session(), username, request.form.get("password", "")
         )
     except accounts.AccountError:
+        # %r escapes CR/LF, so a typed username cannot forge a log line.
+        current_app.logger.warning("staff sign-in failed: username=%r", username[:40])
         error = _("Wrong username or password.")
         page = render_template(
             "auth/login.html", username=username, error=error, next=next_url
         )
         return page, 400
-    login_user(user)
+    _sign_in(user, remember=False)  # staff: no long-lived cookie, timeouts apply
+    current_app.logger.info("staff signed in: user=%s role=%s", user.id, user.role)
     return redirect(next_url)
 
 
@@ -154,10 +165,42 @@ def logout() -> Response:
     if current_user.is_authenticated:
         user = get_session().merge(current_user._get_current_object())  # type: ignore[attr-defined]
         accounts.end_all_sessions(get_session(), user)
+        current_app.logger.info("signed out everywhere: user=%s", user.id)
     logout_user()
     session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("pages.home"))
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _sign_in(user: User, remember: bool) -> None:
+    """Start a fresh session (nothing from before sign-in survives) and sign in."""
+    session.clear()
+    login_user(user, remember=remember)
+    if not user.is_learner:
+        session["staff_since"] = session["staff_seen"] = _now()
+
+
+def enforce_staff_timeouts() -> Response | None:
+    """Sign staff out after 30 idle minutes or 12 hours (ASVS 3.3.2), then ask again."""
+    if not current_user.is_authenticated or current_user.is_learner:
+        return None
+    config, now = current_app.config, _now()
+    since, seen = session.get("staff_since", 0.0), session.get("staff_seen", 0.0)
+    if (
+        now - seen > config["STAFF_IDLE_SECONDS"]
+        or now - since > config["STAFF_MAX_SECONDS"]
+    ):
+        current_app.logger.info("staff session expired: user=%s", current_user.id)
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after some time away. Please sign in again."))
+        return redirect(url_for("auth.login", next=request.path))
+    session["staff_seen"] = now
+    return None
 
 
 def load_user(user_id: str) -> User | None:
@@ -178,3 +221,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in first.")
     login_manager.session_protection = "basic"
     app.config.setdefault("REMEMBER_COOKIE_DURATION", 30 * 24 * 3600)
+    app.config.setdefault("STAFF_IDLE_SECONDS", 30 * 60)
+    app.config.setdefault("STAFF_MAX_SECONDS", 12 * 3600)
+    app.before_request(enforce_staff_timeouts)

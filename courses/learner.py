@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -98,4 +99,5 @@ def delete() -> Response | str | tuple[str, int]:
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     logout_user()
     accounts.delete_account(get_session(), user)
+    current_app.logger.info("account deleted: user=%s", user.id)
     return redirect(url_for("pages.home", deleted=1))

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test install migrate translations lint format check-content browser clean
+.PHONY: run serve test install migrate translations lint format check-content browser clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,13 @@ migrate: install
 	$(FLASK) db upgrade
 
 ## Serve on http://$(HOST):$(PORT) with the embedded SQLite database in instance/.
+## No --debug: the Werkzeug debugger must never be reachable from a classroom network.
 run: install translations migrate
-	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+	CONTENT_RELOAD=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+## Several processes for a workshop laptop serving a whole class (HOST=0.0.0.0 for Wi-Fi).
+serve: install translations migrate
+	$(BIN)/gunicorn --workers 3 --threads 4 --bind $(HOST):$(PORT) 'app:create_app()'
 
 ## The whole suite: lint, content check, unit, database, server and browser tests.
 test: install translations browser

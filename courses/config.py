@@ -28,6 +28,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "DATABASE_URL": env.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'jaring.sqlite3'}",
         "CONTENT_DIR": Path(env.get("CONTENT_DIR") or BASE_DIR / "content"),
+        # Re-read content when a file changes (make run); off in production.
+        "CONTENT_RELOAD": env.get("CONTENT_RELOAD", "") == "1",
         "LANGUAGES": list(LANGUAGES),
         "BABEL_DEFAULT_LOCALE": env.get("DEFAULT_LANGUAGE", "id"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),

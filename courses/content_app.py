@@ -33,9 +33,9 @@ def _load(app: Flask) -> Catalog:
 
 
 def get_catalog() -> Catalog:
-    """Return the catalog; in debug mode, re-read it first if a content file changed."""
+    """Return the catalog; with CONTENT_RELOAD (or debug), re-read it if a file changed."""
     app = current_app
-    if app.debug:
+    if app.debug or app.config["CONTENT_RELOAD"]:
         signature = _signature(Path(app.config["CONTENT_DIR"]))
         if signature != app.extensions["catalog_signature"]:
             app.extensions["catalog"] = _load(app)

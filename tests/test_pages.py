@@ -187,3 +187,29 @@ def test_facilitator_guide_is_for_staff_only(app, client):
     assert 'href="tel:08000000"' in html
     course = staff.get("/courses/sample-course/").get_data(as_text=True)
     assert url in course
+
+
+def test_content_reload_shows_an_edited_lesson_without_debug(app_factory, tmp_path):
+    import shutil
+    import time
+
+    from tests.conftest import FIXTURES
+
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", tree)
+    app = app_factory(CONTENT_DIR=tree, CONTENT_RELOAD=True)
+    assert app.debug is False
+    client = app.test_client()
+    url = "/courses/sample-course/first-steps"
+    assert (
+        "<h1>First steps</h1>"
+        in client.get(url, headers={"Accept-Language": "en"}).text
+    )
+    lesson = tree / "sample-course" / "01-first-steps.en.md"
+    time.sleep(0.01)
+    lesson.write_text(
+        lesson.read_text().replace("title: First steps", "title: New steps")
+    )
+    assert (
+        "<h1>New steps</h1>" in client.get(url, headers={"Accept-Language": "en"}).text
+    )

@@ -33,7 +33,7 @@ def _load(app: Flask) -> Catalog:
 
 
 def get_catalog() -> Catalog:
-    """Return the catalog; with CONTENT_RELOAD (or debug), re-read it if a file changed."""
+    """Return the catalog; with CONTENT_RELOAD or debug, re-read it after a change."""
     app = current_app
     if app.debug or app.config["CONTENT_RELOAD"]:
         signature = _signature(Path(app.config["CONTENT_DIR"]))

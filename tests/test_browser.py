@@ -150,6 +150,11 @@ def test_quiz_is_graded_in_place_with_htmx(page):
     assert "3 of 3" in page.inner_text(".result")
     assert page.evaluate("window.stillHere") is True
     assert "Workers should not pay for a job." in page.inner_text("#quiz")
+    config = page.evaluate(
+        "[htmx.config.selfRequestsOnly, htmx.config.allowEval, "
+        "htmx.config.allowScriptTags, htmx.config.historyCacheSize]"
+    )
+    assert config == [True, False, False, 0]
     page.click("text=Try again")
     page.wait_for_selector("#quiz button[type=submit]")
     assert page.evaluate("window.stillHere") is True

@@ -445,8 +445,9 @@ class _CourseLoader:
         theirs = other.quiz.structure() if other.quiz else ()
         if mine == theirs:
             return True
+        position, message = _quiz_difference(mine, theirs, source.path)
         self.problems.append(
-            Problem(other.path, 1, _quiz_difference(mine, theirs, source.path))
+            Problem(other.path, _question_line(other, position), message)
         )
         return False
 
@@ -549,22 +550,38 @@ def _typed_numbers(line: str) -> list[str]:
 
 def _quiz_difference(
     mine: tuple[Any, ...], theirs: tuple[Any, ...], source_path: str
-) -> str:
-    """Describe the first difference between two quiz structures."""
+) -> tuple[int, str]:
+    """Return the 1-based question that differs first (0: the count) and a message."""
     if len(mine) != len(theirs):
-        return (
+        return 0, (
             f"the quiz has {len(theirs)} questions but {source_path} has {len(mine)}; "
             "translation left out"
         )
     labels = ("name", "kind", "number of options", "right options")
+    verbs = ("differs", "differs", "differs", "differ")
     for position, (a, b) in enumerate(zip(mine, theirs, strict=True), 1):
-        for label, x, y in zip(labels, a, b, strict=True):
+        for label, verb, x, y in zip(labels, verbs, a, b, strict=True):
             if x != y:
-                return (
-                    f"question {position}: {label} differs from {source_path} "
-                    f"({y!r} here, {x!r} there); translation left out"
+                here, there = _describe(label, y), _describe(label, x)
+                return position, (
+                    f"question {position}: {label} {verb} from {source_path} "
+                    f"({here} here, {there} there); translation left out"
                 )
-    return "the quiz differs from the default language; translation left out"
+    return 0, "the quiz differs from the default language; translation left out"
+
+
+def _question_line(version: ModuleVersion, position: int) -> int:
+    """Return the file line of question `position` (1 for the whole quiz)."""
+    if position and version.quiz and position <= len(version.quiz.questions):
+        return version.quiz.questions[position - 1].line
+    return 1
+
+
+def _describe(label: str, value: Any) -> str:
+    """Say a quiz property in an editor's words (options counted from 1)."""
+    if label == "right options":
+        return "option " + " and ".join(str(i + 1) for i in value)
+    return repr(value) if label == "name" else str(value)
 
 
 def parse_module_text(
@@ -590,8 +607,7 @@ def parse_module_text(
         mine = source.quiz.structure() if source.quiz else ()
         theirs = version.quiz.structure() if version.quiz else ()
         if mine != theirs:
-            message = _quiz_difference(mine, theirs, source.path)
-            problems.append(
-                Problem(rel, 1, message.replace("; translation left out", ""))
-            )
+            position, message = _quiz_difference(mine, theirs, source.path)
+            message = message.replace("; translation left out", "")
+            problems.append(Problem(rel, _question_line(version, position), message))
     return version, problems

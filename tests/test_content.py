@@ -443,7 +443,7 @@ TRANSLATION_DIFFERENCES = {
             "   - [ ] Biasa\n   - [x] Tanda bahaya",
             "   - [x] Biasa\n   - [ ] Tanda bahaya",
         ),
-        "question 1: right options differs",
+        "question 1: right options differ",
     ),
     "question-removed": (
         (
@@ -708,3 +708,15 @@ def test_bad_contacts_yaml(tree: Path) -> None:
     assert problem.line > 1
     assert dict(catalog.contacts) == {}
     assert_site_loads(catalog)
+
+
+def test_translation_quiz_problem_points_at_the_question(tree: Path) -> None:
+    """The problem names the question's line and its options counted from 1."""
+    edit(
+        tree / ID,
+        "   - [ ] Biasa\n   - [x] Tanda bahaya",
+        "   - [x] Biasa\n   - [ ] Tanda bahaya",
+    )
+    problem = find(load(tree), ID, "question 1: right options differ")
+    assert problem.line == 13  # "1. Ayu harus membayar ..." in the id file
+    assert "(option 1 here, option 2 there)" in problem.message

@@ -163,7 +163,7 @@ def test_preview_compares_a_translation_with_its_source(app, client):
     html = preview(
         client, moved, lang="id", module="sample-course/first-steps"
     ).get_data(as_text=True)
-    assert "right options differs" in html
+    assert "right options differ" in html
 
 
 def test_preview_page_works_without_javascript(app, client):

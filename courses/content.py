@@ -85,6 +85,7 @@ class ModuleVersion:
     minutes: int | None
     body: tuple[Segment, ...]
     quiz: Quiz | None
+    after_quiz: tuple[Segment, ...]  # e.g. the sources, shown after the quiz
     blob_id: str  # git's id of the file's bytes: a translation names its source's
     translated_from: str | None  # the source's blob_id when this was translated
     path: str
@@ -347,7 +348,7 @@ class _CourseLoader:
         ):
             raise ContentError(1, "minutes must be a whole number of minutes")
         self._check_body(body, first, rel)
-        lesson, quiz = _split_quiz(body, first)
+        lesson, quiz, after = _split_quiz(body, first)
         return ModuleVersion(
             language=language,
             title=meta["title"],
@@ -355,6 +356,7 @@ class _CourseLoader:
             minutes=minutes,
             body=self._segments("\n".join(lesson)),
             quiz=quiz,
+            after_quiz=self._segments("\n".join(after)),
             blob_id=blob_id(data),
             translated_from=str(translated_from) if translated_from else None,
             path=rel,
@@ -504,11 +506,13 @@ def _check_meta(
         )
 
 
-def _split_quiz(body: list[str], first: int) -> tuple[list[str], Quiz | None]:
-    """Return the lesson lines and the parsed quiz (if the body has a :::quiz block)."""
+def _split_quiz(
+    body: list[str], first: int
+) -> tuple[list[str], Quiz | None, list[str]]:
+    """Return the lines before the :::quiz block, its quiz, and the lines after it."""
     starts = [i for i, line in enumerate(body) if line.strip() == ":::quiz"]
     if not starts:
-        return body, None
+        return body, None, []
     if len(starts) > 1:
         raise ContentError(
             first + starts[1], "a module can have only one :::quiz block"
@@ -524,7 +528,7 @@ def _split_quiz(body: list[str], first: int) -> tuple[list[str], Quiz | None]:
         quiz = parse_quiz(body[start + 1 : end], first + start + 1)
     except QuizSyntaxError as exc:
         raise ContentError(exc.line, exc.message) from None
-    return body[:start] + body[end + 1 :], quiz
+    return body[:start], quiz, body[end + 1 :]
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

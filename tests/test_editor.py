@@ -179,3 +179,12 @@ def test_preview_page_works_without_javascript(app, client):
     assert full.status_code == 200
     assert "<html" in full.get_data(as_text=True)
     assert "front matter" in full.get_data(as_text=True)
+
+
+def test_preview_shows_text_after_the_quiz_after_it(app, client):
+    sign_in_staff(app, client, Role.EDITOR)
+    text = (
+        FIXTURES / "content" / EN
+    ).read_text() + "\n## Sources\n\n- [S1] A source.\n"
+    html = preview(client, text).get_data(as_text=True)
+    assert html.index('id="quiz"') < html.index("[S1] A source.")

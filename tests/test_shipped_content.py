@@ -1,6 +1,7 @@
 """The shipped curriculum passes the content check and renders in all its languages."""
 
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from courses.config import LANGUAGES
@@ -32,6 +33,7 @@ def test_every_shipped_module_page_renders_in_id_and_en(app):
                 response = client.get(url, headers={"Accept-Language": language})
                 html = response.get_data(as_text=True)
                 assert response.status_code == 200, url
-                assert f"<h1>{module.versions[language].title}</h1>" in html or (
-                    "&" in module.versions[language].title
-                )
+                title = escape(module.versions[language].title, quote=False)
+                assert f"<h1>{title}</h1>" in html, url
+                # Each module ends with its sources, after the quiz.
+                assert "[S" in html[html.index('id="quiz"') :], url

@@ -85,7 +85,7 @@ def test_logs_hold_no_codes_and_cannot_be_forged(app, client, caplog):
 def test_an_unexpected_error_is_a_generic_500_with_a_reference(app, caplog):
     @app.get("/boom")
     def boom():
-        raise RuntimeError("secret detail /work/main/courses")
+        raise RuntimeError("secret detail /srv/jaring/courses/db.py")
 
     boom.access = "public"
     client = app.test_client()

@@ -5,24 +5,33 @@ from typing import Any
 
 from flask import Flask
 
-from courses import (
+from courses.platform import (
     assets,
-    auth,
-    catalog,
-    cli,
-    content_app,
+    content_store,
     db,
+    http_security,
+    locale,
+)
+from courses.platform.config import default_config
+from courses.platform.extensions import (
+    babel,
+    compress,
+    csrf,
+    htmx,
+    limiter,
+    login_manager,
+)
+from courses.web import (
+    auth,
+    cli,
+    converters,
+    course_pages,
     editor,
     errors,
-    i18n,
     learner,
     lessons,
     pages,
-    security,
-    urls_converters,
 )
-from courses.config import default_config
-from courses.extensions import babel, compress, csrf, htmx, limiter, login_manager
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -33,21 +42,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     db.init_app(app)
-    urls_converters.init_app(app)
-    content_app.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
-    i18n.init_app(app)
+    converters.init_app(app)
+    content_store.init_app(app)
+    babel.init_app(app, locale_selector=locale.select_locale)
+    locale.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
     assets.init_app(app)
-    security.init_app(app)
+    http_security.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
 
-    for module in (pages, catalog, lessons, auth, learner, editor):
+    for module in (pages, course_pages, lessons, auth, learner, editor):
         app.register_blueprint(module.bp)
     return app

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import Connection
 
-import courses.models  # noqa: F401 - registers every table on Base.metadata
-from courses.db import Base, make_engine
+import courses.people.models  # noqa: F401 - registers every table on Base.metadata
+from courses.platform.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from courses.db import Base, get_engine
+from courses.platform.db import Base, get_engine
 
 FIXTURES = Path(__file__).parent
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

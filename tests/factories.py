@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from courses import accounts
-from courses.db import get_session, make_engine
-from courses.models import ClassSession, Organisation, Role
+from courses.people import accounts
+from courses.people.models import ClassSession, Organisation, Role
+from courses.platform.db import get_session, make_engine
 
 
 def make_class_session(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from courses import migrate
+from courses.platform import migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def live_server(
     database_url: str, content_dir: Path, workers: int = 3, **env: str
 ) -> Iterator[str]:
     """Migrate the database, start gunicorn, yield its base URL, stop it after."""
-    migrate.upgrade(database_url)
+    migrations.upgrade(database_url)
     port = free_port()
     environment = {
         **os.environ,

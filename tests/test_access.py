@@ -3,7 +3,7 @@
 import pytest
 from flask import Flask, url_for
 
-from courses.extensions import csrf
+from courses.platform.extensions import csrf
 
 PUBLIC_WITHOUT_POLICY = {"assets.serve"}  # hashed static files
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app  # noqa: F401 - the app fixture builds it
-from courses import codes
-from courses.db import get_session
-from courses.extensions import limiter
-from courses.models import Role, User
+from courses.people import codes
+from courses.people.models import Role, User
+from courses.platform.db import get_session
+from courses.platform.extensions import limiter
 from tests.conftest import csrf_from
 from tests.factories import make_class_session, make_staff
 from tests.helpers import join
@@ -145,7 +145,7 @@ def test_staff_sign_in_with_a_generic_error(app, client):
     ],
 )
 def test_password_policy_and_hashing(app, password, ok):
-    from courses.accounts import AccountError
+    from courses.people.accounts import AccountError
 
     if not ok:
         with pytest.raises(AccountError):

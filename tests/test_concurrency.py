@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from courses.db import make_engine
-from courses.models import ModuleProgress, QuizAttempt, User
+from courses.people.models import ModuleProgress, QuizAttempt, User
+from courses.platform.db import make_engine
 from tests.conftest import FIXTURES
 from tests.factories import class_session_in
 from tests.server import live_server

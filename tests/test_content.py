@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from courses.config import LANGUAGES
-from courses.content import Catalog, Problem, load_catalog
+from courses.content.loader import Catalog, Problem, load_catalog
+from courses.platform.config import LANGUAGES
 from tests.conftest import FIXTURES
 
 LANGS = list(LANGUAGES)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from courses.content import load_catalog
-from courses.models import Role
-from courses.translations_board import mark_translated
+from courses.content.loader import load_catalog
+from courses.content.translation_status import mark_translated
+from courses.people.models import Role
 from tests.conftest import FIXTURES, csrf_from
 from tests.factories import make_class_session
 from tests.helpers import join, sign_in_staff

@@ -4,8 +4,8 @@ import logging
 
 import pytest
 
-from courses import auth
-from courses.models import Role
+from courses.people.models import Role
+from courses.web import auth
 from tests.conftest import csrf_from
 from tests.factories import make_class_session
 from tests.helpers import join, sign_in_staff

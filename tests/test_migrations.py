@@ -2,20 +2,21 @@
 
 from sqlalchemy import inspect, text
 
-from courses import migrate
-from courses.db import make_engine
+from courses.people import models  # noqa: F401 - registers the tables
+from courses.platform import migrations
+from courses.platform.db import Base, make_engine
 
 
 def test_upgrade_matches_models_and_downgrade_round_trips(database_url):
-    migrate.upgrade(database_url)
+    migrations.upgrade(database_url)
     engine = make_engine(database_url)
     try:
-        assert migrate.differences(engine) == []
-        migrate.downgrade(database_url, "base")
+        assert migrations.differences(engine, Base.metadata) == []
+        migrations.downgrade(database_url, "base")
         remaining = set(inspect(engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()
-        migrate.upgrade(database_url)
-        assert migrate.differences(engine) == []
+        migrations.upgrade(database_url)
+        assert migrations.differences(engine, Base.metadata) == []
     finally:
         engine.dispose()
 
@@ -30,7 +31,7 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path):
 
 
 def test_learner_table_holds_no_personal_data_beyond_a_display_name(database_url):
-    migrate.upgrade(database_url)
+    migrations.upgrade(database_url)
     engine = make_engine(database_url)
     columns = {c["name"] for c in inspect(engine).get_columns("user_account")}
     engine.dispose()

@@ -4,8 +4,8 @@ import re
 
 from sqlalchemy import func, select
 
-from courses.db import get_session
-from courses.models import ModuleProgress, QuizAttempt, User
+from courses.people.models import ModuleProgress, QuizAttempt, User
+from courses.platform.db import get_session
 from tests.conftest import csrf_from
 from tests.factories import make_class_session
 from tests.helpers import MODULE, RIGHT, WRONG, join, quiz_form, submit
@@ -141,7 +141,7 @@ def test_new_personal_code_replaces_the_old_one(app, client):
 def test_course_page_uses_one_query_for_all_module_states(app, client):
     from sqlalchemy import event
 
-    from courses.db import get_engine
+    from courses.platform.db import get_engine
 
     join(client, make_class_session(app))
     submit(client, RIGHT)

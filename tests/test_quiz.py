@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from courses.quiz import (
+from courses.content.quiz import (
     AnswerError,
     Quiz,
     QuizSyntaxError,

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from courses.db import get_session
-from courses.models import QuizAttempt
+from courses.people.models import QuizAttempt
+from courses.platform.db import get_session
 from tests.factories import make_class_session
 from tests.helpers import RIGHT, WRONG, join, quiz_form, submit
 

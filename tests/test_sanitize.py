@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from courses.markup import render_inline, render_markdown
-from courses.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LOCAL_PATH
+from courses.content.markup import render_inline, render_markdown
+from courses.content.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LOCAL_PATH
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",

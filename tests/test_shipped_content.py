@@ -4,8 +4,8 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from courses.config import LANGUAGES
-from courses.content import load_catalog
+from courses.content.loader import load_catalog
+from courses.platform.config import LANGUAGES
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -22,7 +22,7 @@ def test_shipped_content_has_no_problems():
 def test_every_shipped_module_page_renders_in_id_and_en(app):
     client = app.test_client()
     app.config["CONTENT_DIR"] = CONTENT
-    from courses.content_app import init_app
+    from courses.platform.content_store import init_app
 
     init_app(app)
     catalog = app.extensions["catalog"]

@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
-from courses.contacts import Contact, load_contacts
-from courses.markup import render_markdown
-from courses.quiz import Quiz, QuizSyntaxError, parse_quiz
+from courses.content.contacts import Contact, load_contacts
+from courses.content.markup import render_markdown
+from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,79})\.([A-Za-z_-]{2,8})\.md$")

@@ -7,7 +7,7 @@ from typing import Final
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-from courses.sanitize import clean_html
+from courses.content.sanitize import clean_html
 
 # No attr_list or md_in_html: they let authors set arbitrary attributes (onclick, hx-*).
 EXTENSIONS: Final = ["tables", "sane_lists", "toc"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from courses.markup import render_inline, render_markdown
+from courses.content.markup import render_inline, render_markdown
 
 QUESTION = re.compile(r"^ {0,3}(\d{1,3})[.)]\s+(.+?)\s*$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.+?)\s*$")

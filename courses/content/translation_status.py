@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from courses.content import BLOB_ID, Catalog, Course, Module, ModuleVersion
+from courses.content.loader import BLOB_ID, Catalog, Course, Module, ModuleVersion
 
 SHORT_ID = 12
 

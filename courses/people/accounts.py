@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courses import codes
-from courses.models import ClassSession, Organisation, Role, User
+from courses.people import codes
+from courses.people.models import ClassSession, Organisation, Role, User
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256

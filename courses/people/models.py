@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courses.db import Base
+from courses.platform.db import Base
 
 
 def utcnow() -> datetime:

@@ -15,9 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courses.content import Course, Module, ModuleVersion
-from courses.models import ModuleProgress, QuizAttempt, User, utcnow
-from courses.quiz import Grade
+from courses.content.loader import Course, Module, ModuleVersion
+from courses.content.quiz import Grade
+from courses.people.models import ModuleProgress, QuizAttempt, User, utcnow
 
 
 def _ensure_progress(

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+from courses.platform.config import BASE_DIR
+
+STATIC_DIR = BASE_DIR / "static"
 ONE_YEAR = 365 * 24 * 3600
 
 bp = Blueprint("assets", __name__)

@@ -5,7 +5,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+#: The project folder (app.py, content/, static/, templates/, translations/).
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 #: Interface languages: code -> (native name, text direction).
 LANGUAGES: dict[str, tuple[str, str]] = {

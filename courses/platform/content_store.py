@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from courses.content import Catalog, load_catalog
+from courses.content.loader import Catalog, load_catalog
 
 
 def init_app(app: Flask) -> None:

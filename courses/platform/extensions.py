@@ -7,7 +7,7 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
-from courses.ratelimits import client_address
+from courses.platform.rate_limit_keys import client_address
 
 babel = Babel()
 compress = Compress()

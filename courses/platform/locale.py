@@ -4,7 +4,7 @@ from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
-from courses.config import LANGUAGES
+from courses.platform.config import LANGUAGES
 
 LANGUAGE_COOKIE = "lang"
 

@@ -1,17 +1,12 @@
 """Alembic from Python: upgrade, downgrade and the models-vs-migrations comparison."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, MetaData
 
-from courses import models  # noqa: F401 - registers every table on Base.metadata
-from courses.db import Base
-
-ROOT = Path(__file__).resolve().parent.parent
+from courses.platform.config import BASE_DIR as ROOT
 
 
 def alembic_config(url: str) -> Config:
@@ -32,10 +27,14 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def differences(engine: Engine) -> list[object]:
-    """Return what differs between the database schema and the models (empty = same)."""
+def differences(engine: Engine, metadata: MetaData) -> list[object]:
+    """Return what differs between the database schema and `metadata` (empty = same).
+
+    Pass `Base.metadata` after importing `courses.people.models`, which registers
+    every table on it.
+    """
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, metadata))

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from courses.models import Role
+from courses.people.models import Role
 
 View = TypeVar("View", bound=Callable[..., Any])
 

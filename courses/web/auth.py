@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
-from courses import accounts, codes
-from courses.access import public
-from courses.db import get_session
-from courses.extensions import limiter, login_manager
-from courses.models import User
-from courses.ratelimits import client_address, form_value_key
-from courses.urls import safe_next
+from courses.people import accounts, codes
+from courses.people.models import User
+from courses.platform.db import get_session
+from courses.platform.extensions import limiter, login_manager
+from courses.platform.rate_limit_keys import client_address, form_value_key
+from courses.web.access import public
+from courses.web.safe_redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 NEW_CODE_KEY = "new_personal_code"

@@ -11,14 +11,15 @@ from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from courses import accounts, migrate
-from courses.catalogs import fill_source_catalog
-from courses.content import MODULE_FILE, load_catalog
-from courses.db import get_engine, get_session
-from courses.models import Role
-from courses.translations_board import mark_translated
+from courses.content.loader import MODULE_FILE, load_catalog
+from courses.content.translation_status import mark_translated
+from courses.people import accounts
+from courses.people.models import Role
+from courses.platform import migrations
+from courses.platform.config import BASE_DIR as ROOT
+from courses.platform.db import Base, get_engine, get_session
+from courses.platform.message_catalogs import fill_source_catalog
 
-ROOT = Path(__file__).resolve().parent.parent
 db_cli = AppGroup("db", help="Database migrations.")
 content_cli = AppGroup("content", help="Check course content.")
 translate_cli = AppGroup("translate", help="Interface translations (Flask-Babel).")
@@ -30,28 +31,28 @@ sessions_cli = AppGroup("sessions", help="Class sessions and join codes.")
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations (to the newest by default)."""
-    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    migrations.upgrade(current_app.config["DATABASE_URL"], revision)
 
 
 @db_cli.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (e.g. base)."""
-    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    migrations.downgrade(current_app.config["DATABASE_URL"], revision)
 
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration does.")
 def db_revision(message: str) -> None:
     """Autogenerate a migration from the models; read it before committing."""
-    config = migrate.alembic_config(current_app.config["DATABASE_URL"])
+    config = migrations.alembic_config(current_app.config["DATABASE_URL"])
     command.revision(config, message=message, autogenerate=True)
 
 
 @db_cli.command("check")
 def db_check() -> None:
     """Fail if the database schema and the models differ."""
-    found = migrate.differences(get_engine())
+    found = migrations.differences(get_engine(), Base.metadata)
     for difference in found:
         click.echo(f"differs: {difference}")
     if found:

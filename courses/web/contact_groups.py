@@ -8,7 +8,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.contacts import Contact
+from courses.content.contacts import Contact
 
 COUNTRY_COOKIE = "country"
 HOME_COUNTRY = "ID"

@@ -3,22 +3,22 @@
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from courses.access import public, roles
-from courses.content_app import get_catalog
-from courses.db import get_session
-from courses.i18n import current_language
-from courses.models import Role
-from courses.progress import module_states, next_module, progress_by_module
-from courses.urls_converters import SLUG_RULE
+from courses.people.models import Role
+from courses.people.progress import module_states, next_module, progress_by_module
+from courses.platform.content_store import get_catalog
+from courses.platform.db import get_session
+from courses.platform.locale import current_language
+from courses.web.access import public, roles
+from courses.web.converters import SLUG_RULE
 
-bp = Blueprint("catalog", __name__, url_prefix="/courses")
+bp = Blueprint("course_pages", __name__, url_prefix="/courses")
 
 
 @bp.get("/")
 @public
 def index() -> str:
     """List every course."""
-    return render_template("catalog/index.html", courses=get_catalog().courses)
+    return render_template("course_pages/index.html", courses=get_catalog().courses)
 
 
 @bp.get(f"/<{SLUG_RULE}:course_slug>/")
@@ -30,7 +30,7 @@ def show(course_slug: str) -> str:
     if current_user.is_authenticated:
         rows = progress_by_module(get_session(), current_user, [course.slug])
     return render_template(
-        "catalog/course.html",
+        "course_pages/course.html",
         course=course,
         text=course.text(current_language()),
         states=module_states(course, rows),
@@ -48,5 +48,8 @@ def guide(course_slug: str) -> str:
     if guide is None:
         abort(404)
     return render_template(
-        "catalog/guide.html", course=course, text=course.text(language), guide=guide
+        "course_pages/guide.html",
+        course=course,
+        text=course.text(language),
+        guide=guide,
     )

@@ -5,15 +5,15 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from courses.access import roles
-from courses.content import Course, Module, ModuleVersion, parse_module_text
-from courses.content_app import get_catalog
-from courses.extensions import limiter
-from courses.lessons import QuizView
-from courses.models import Role
-from courses.rendering import render_page_or_fragment
-from courses.translations_board import board, source_changes, status_of
-from courses.urls_converters import SLUG_RULE
+from courses.content.loader import Course, Module, ModuleVersion, parse_module_text
+from courses.content.translation_status import board, source_changes, status_of
+from courses.people.models import Role
+from courses.platform.content_store import get_catalog
+from courses.platform.extensions import limiter
+from courses.web.access import roles
+from courses.web.converters import SLUG_RULE
+from courses.web.lessons import QuizView
+from courses.web.rendering import render_page_or_fragment
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 EDITORS = (Role.EDITOR, Role.ADMIN)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from courses.extensions import htmx
+from courses.platform.extensions import htmx
 
 MESSAGES = {
     400: (

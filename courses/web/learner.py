@@ -13,12 +13,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from courses import accounts, codes
-from courses.access import signed_in
-from courses.content_app import get_catalog
-from courses.db import get_session
-from courses.i18n import current_language
-from courses.progress import (
+from courses.people import accounts, codes
+from courses.people.progress import (
     attempt_of,
     attempts_of,
     course_complete,
@@ -26,6 +22,10 @@ from courses.progress import (
     next_module,
     progress_by_module,
 )
+from courses.platform.content_store import get_catalog
+from courses.platform.db import get_session
+from courses.platform.locale import current_language
+from courses.web.access import signed_in
 
 bp = Blueprint("learner", __name__, url_prefix="/me")
 

@@ -9,16 +9,16 @@ from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.access import public, signed_in
-from courses.content import Course, Module, ModuleVersion
-from courses.content_app import get_catalog
-from courses.db import get_session
-from courses.i18n import current_language
-from courses.models import QuizAttempt
-from courses.progress import mark_done, record_attempt, start_module
-from courses.quiz import AnswerError, Grade, grade, read_answers
-from courses.rendering import render_page_or_fragment
-from courses.urls_converters import SLUG_RULE
+from courses.content.loader import Course, Module, ModuleVersion
+from courses.content.quiz import AnswerError, Grade, grade, read_answers
+from courses.people.models import QuizAttempt
+from courses.people.progress import mark_done, record_attempt, start_module
+from courses.platform.content_store import get_catalog
+from courses.platform.db import get_session
+from courses.platform.locale import current_language
+from courses.web.access import public, signed_in
+from courses.web.converters import SLUG_RULE
+from courses.web.rendering import render_page_or_fragment
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 MODULE_URL = f"/<{SLUG_RULE}:course_slug>/<{SLUG_RULE}:module_slug>"
@@ -148,7 +148,7 @@ def done(course_slug: str, module_slug: str) -> Response:
     if module.version(current_language()).quiz is not None:
         abort(404)
     mark_done(get_session(), current_user, course, module)
-    return redirect(url_for("catalog.show", course_slug=course.slug))
+    return redirect(url_for("course_pages.show", course_slug=course.slug))
 
 
 def _submitted_version(module: Module) -> ModuleVersion:

@@ -3,17 +3,17 @@
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from flask_login import current_user
 
-from courses.access import public
-from courses.content_app import get_catalog
-from courses.db import get_session
-from courses.help_contacts import (
+from courses.platform.content_store import get_catalog
+from courses.platform.db import get_session
+from courses.platform.locale import LANGUAGE_COOKIE, current_language
+from courses.web.access import public
+from courses.web.contact_groups import (
     COUNTRY_COOKIE,
     contacts_by_country,
     preferred_country,
     valid_country,
 )
-from courses.i18n import LANGUAGE_COOKIE, current_language
-from courses.urls import safe_next
+from courses.web.safe_redirects import safe_next
 
 bp = Blueprint("pages", __name__)
 ONE_YEAR = 365 * 24 * 3600

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Response, make_response, render_template
 
-from courses.extensions import htmx
+from courses.platform.extensions import htmx
 
 
 def wants_fragment() -> bool:

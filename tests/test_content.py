@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from courses.content.catalog import Catalog, Problem
 
-from courses.content.loader import Catalog, Problem, load_catalog
+from courses.content.loader import load_catalog
 from courses.platform.config import LANGUAGES
 from tests.conftest import FIXTURES
 

@@ -1,4 +1,4 @@
-"""Tests for courses.quiz: parsing `:::quiz` blocks, checking answers and grading."""
+"""Tests for courses.content.quiz and .grading: parse quiz blocks, check, grade."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import textwrap
 
 import pytest
 
-from courses.content.quiz import (
-    AnswerError,
-    Quiz,
-    QuizSyntaxError,
-    grade,
-    parse_quiz,
-    read_answers,
-)
+from courses.content.grading import AnswerError, grade, read_answers
+from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 
 FIRST_LINE = 10  # the quiz block starts on line 10 of an imaginary module file
 

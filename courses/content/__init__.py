@@ -1,4 +1,4 @@
-"""The content pipeline: Markdown course files in, an immutable pre-rendered Catalog out.
+"""The content pipeline: Markdown course files in, a pre-rendered Catalog out.
 
 Holds loading the content tree, the quiz syntax and grading, Markdown rendering and
 HTML sanitising, the help-contact registry and translation status. Pure Python: it

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from courses.content.loader import BLOB_ID, Catalog, Course, Module, ModuleVersion
+from courses.content.catalog import Catalog, Course, Module, ModuleVersion
+from courses.content.module_file import BLOB_ID
 
 SHORT_ID = 12
 

@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from courses.content.loader import Course, Module, ModuleVersion
-from courses.content.quiz import Grade
+from courses.content.catalog import Course, Module, ModuleVersion
+from courses.content.grading import Grade
 from courses.people.models import ModuleProgress, QuizAttempt, User, utcnow
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from courses.content.loader import Catalog, load_catalog
+from courses.content.catalog import Catalog
+from courses.content.loader import load_catalog
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,8 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
-from courses.content.loader import Course, Module, ModuleVersion, parse_module_text
+from courses.content.catalog import Course, Module, ModuleVersion
+from courses.content.preview import parse_module_text
 from courses.content.translation_status import board, source_changes, status_of
 from courses.people.models import Role
 from courses.platform.content_store import get_catalog
@@ -85,7 +86,6 @@ def preview() -> Response:
     version, problems = parse_module_text(
         text[:MAX_PREVIEW],
         language,
-        current_app.config["LANGUAGES"],
         catalog.contacts,
         source=_source_for(module, language),
     )

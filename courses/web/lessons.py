@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.content.loader import Course, Module, ModuleVersion
-from courses.content.quiz import AnswerError, Grade, grade, read_answers
+from courses.content.catalog import Course, Module, ModuleVersion
+from courses.content.grading import AnswerError, Grade, grade, read_answers
 from courses.people.models import QuizAttempt
 from courses.people.progress import mark_done, record_attempt, start_module
 from courses.platform.content_store import get_catalog

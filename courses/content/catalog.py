@@ -1,0 +1,134 @@
+"""The catalog: immutable, pre-rendered courses, modules and the problems found.
+
+Everything a view needs is computed when content loads; nothing here renders per
+request. A module's identity is its slug, never a language or a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from courses.content.contacts import Contact
+from courses.content.quiz import Quiz
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a content file; fatal problems leave the file out."""
+
+    path: str
+    line: int
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ContentError(ValueError):
+    """A problem that makes one file unusable."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of rendered body: sanitised HTML, or a help contact to show there."""
+
+    html: Markup | None = None
+    contact_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ModuleVersion:
+    """One module in one language."""
+
+    language: str
+    title: str
+    summary: str
+    minutes: int | None
+    body: tuple[Segment, ...]
+    quiz: Quiz | None
+    after_quiz: tuple[Segment, ...]  # e.g. the sources, shown after the quiz
+    blob_id: str  # git's id of the file's bytes: a translation names its source's
+    translated_from: str | None  # the source's blob_id when this was translated
+    path: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module and its translations; its identity is its slug, not a language."""
+
+    course_slug: str
+    slug: str
+    number: int
+    required: bool
+    default_language: str
+    versions: Mapping[str, ModuleVersion]
+
+    def version(self, language: str) -> ModuleVersion:
+        """Return the version in `language`, else in the course's default language."""
+        return self.versions.get(language) or self.versions[self.default_language]
+
+
+@dataclass(frozen=True)
+class CourseText:
+    """A course's title, summary and introduction in one language."""
+
+    language: str
+    title: str
+    summary: str
+    intro: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course: ordered modules plus language-independent settings."""
+
+    slug: str
+    order: int
+    default_language: str
+    pass_mark: int
+    texts: Mapping[str, CourseText]
+    guides: Mapping[str, CourseText]
+    modules: tuple[Module, ...]
+
+    def text(self, language: str) -> CourseText:
+        """Return the course text in `language`, else in the default language."""
+        return self.texts.get(language) or self.texts[self.default_language]
+
+    def module(self, slug: str) -> Module | None:
+        """Return the module called `slug`, or None."""
+        return next((m for m in self.modules if m.slug == slug), None)
+
+    @property
+    def required_modules(self) -> tuple[Module, ...]:
+        """Return the modules a learner must complete to finish the course."""
+        return tuple(m for m in self.modules if m.required)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every course, the help contacts, and the problems found while loading."""
+
+    courses: tuple[Course, ...]
+    contacts: Mapping[str, Contact]
+    problems: tuple[Problem, ...] = field(default=())
+
+    def course(self, slug: str) -> Course | None:
+        """Return the course called `slug`, or None."""
+        return next((c for c in self.courses if c.slug == slug), None)
+
+    def find_module(self, course_slug: str, module_slug: str) -> tuple[Course, Module]:
+        """Return the course and module, or raise LookupError."""
+        course = self.course(course_slug)
+        module = course.module(module_slug) if course else None
+        if course is None or module is None:
+            raise LookupError(f"{course_slug}/{module_slug}")
+        return course, module

@@ -1,0 +1,70 @@
+"""A course's `course.yaml`: default language, pass mark, order, optional modules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from courses.content.catalog import Problem
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+def read_settings(
+    path: Path, rel: str, languages: Sequence[str], problems: list[Problem]
+) -> dict[str, Any] | None:
+    """Read and check course.yaml; return None (with problems) when unusable."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        problems.append(Problem(rel, 1, "missing course.yaml"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(rel, line, f"bad YAML: {yaml_problem(exc)}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, 1, "course.yaml must be a mapping"))
+        return None
+    errors = _setting_errors(data, languages)
+    problems.extend(Problem(rel, 1, message) for message in errors)
+    if errors:
+        return None
+    return {
+        "default_language": data["default_language"],
+        "pass_mark": data.get("pass_mark", 70),
+        "order": data.get("order", 100),
+        "optional": frozenset(data.get("optional") or []),
+    }
+
+
+def _setting_errors(data: dict[str, Any], languages: Sequence[str]) -> list[str]:
+    """Return what is wrong with the settings, in an editor's words."""
+    default = data.get("default_language")
+    pass_mark = data.get("pass_mark", 70)
+    optional = data.get("optional") or []
+    errors = []
+    if default not in languages:
+        errors.append(
+            f"default_language '{default}' is not one of {', '.join(languages)}"
+        )
+    if type(pass_mark) is not int or not 1 <= pass_mark <= 100:  # yes/True is no mark
+        errors.append("pass_mark must be a whole number from 1 to 100")
+    if type(data.get("order", 100)) is not int:
+        errors.append("order must be a whole number")
+    if not isinstance(optional, list) or not all(
+        isinstance(s, str) and SLUG.match(s) for s in optional
+    ):
+        errors.append("optional must be a list of module names")
+    return errors
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """Return PyYAML's error as one line (its own text spans several)."""
+    problem = getattr(exc, "problem", None) or "the file cannot be read"
+    return " ".join(str(problem).split())

@@ -1,0 +1,183 @@
+"""One Markdown file of a course: front matter, body, quiz block, rendered segments.
+
+`FileParser` turns the bytes of a module file (`NN-slug.LANG.md`) or of a course
+text (`_index.LANG.md`, `_guide.LANG.md`) into model objects, recording problems
+with their line numbers. It renders Markdown once, here, never per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from courses.content.catalog import (
+    ContentError,
+    CourseText,
+    ModuleVersion,
+    Problem,
+    Segment,
+)
+from courses.content.contacts import Contact
+from courses.content.markup import render_markdown
+from courses.content.phone_numbers import typed_numbers
+from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
+
+MODULE_KEYS = {"title", "summary", "minutes", "translated_from"}
+INDEX_KEYS = {"title", "summary"}
+BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
+CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
+CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
+
+
+@dataclass
+class FileParser:
+    """Parses course files against the known contacts, collecting problems."""
+
+    contacts: Mapping[str, Contact]
+    problems: list[Problem]
+
+    def course_text(self, data: bytes, rel: str, language: str) -> CourseText:
+        """Parse a course's `_index` or `_guide` file."""
+        meta, body, first = split_front_matter(decode(data))
+        self._check_meta(meta, INDEX_KEYS, rel)
+        self._check_body(body, first, rel)
+        return CourseText(
+            language=language,
+            title=meta["title"],
+            summary=str(meta.get("summary") or ""),
+            intro=self.segments("\n".join(body)),
+        )
+
+    def module(self, data: bytes, rel: str, language: str) -> ModuleVersion:
+        """Parse one module file's bytes (from disk, or typed into the preview)."""
+        meta, body, first = split_front_matter(decode(data))
+        self._check_meta(meta, MODULE_KEYS, rel)
+        translated_from = meta.get("translated_from")
+        if translated_from is not None and not BLOB_ID.match(str(translated_from)):
+            raise ContentError(2, "translated_from must be the source's id (hex)")
+        minutes = meta.get("minutes")
+        if minutes is not None and (
+            not isinstance(minutes, int) or not 0 < minutes < 600
+        ):
+            raise ContentError(1, "minutes must be a whole number of minutes")
+        self._check_body(body, first, rel)
+        lesson, quiz, after = split_quiz(body, first)
+        return ModuleVersion(
+            language=language,
+            title=meta["title"],
+            summary=str(meta.get("summary") or ""),
+            minutes=minutes,
+            body=self.segments("\n".join(lesson)),
+            quiz=quiz,
+            after_quiz=self.segments("\n".join(after)),
+            blob_id=blob_id(data),
+            translated_from=str(translated_from) if translated_from else None,
+            path=rel,
+        )
+
+    def segments(self, text: str) -> tuple[Segment, ...]:
+        """Render Markdown and cut it where a help contact is to be shown."""
+        html = render_markdown(text)
+        segments: list[Segment] = []
+        position = 0
+        for match in CONTACT_PARAGRAPH.finditer(html):
+            segments.append(Segment(html=Markup(html[position : match.start()])))  # noqa: S704
+            if match.group(1) in self.contacts:
+                segments.append(Segment(contact_id=match.group(1)))
+            position = match.end()
+        segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
+        return tuple(s for s in segments if s.contact_id or (s.html and s.html.strip()))
+
+    def _check_body(self, body: Sequence[str], first: int, rel: str) -> None:
+        """Record typed phone numbers and unknown or misplaced contact tags."""
+        for offset, line in enumerate(body):
+            number = first + offset
+            for tag in CONTACT_TAG.finditer(line):
+                if tag.group(1) not in self.contacts:
+                    self.warn(rel, number, f"unknown contact '{tag.group(1)}'")
+                elif line.strip() != tag.group(0):
+                    self.warn(rel, number, "put [[contact:...]] on a line of its own")
+            for phone in typed_numbers(CONTACT_TAG.sub("", line)):
+                self.warn(
+                    rel,
+                    number,
+                    f"'{phone}' looks like a phone number: use [[contact:ID]] "
+                    "from contacts.yaml instead",
+                )
+
+    def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
+        for key in sorted(set(meta) - known):
+            self.warn(rel, 2, f"unknown front matter field '{key}'")
+
+    def warn(self, rel: str, line: int, message: str) -> None:
+        """Record a problem that does not leave the file out."""
+        self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+def blob_id(data: bytes) -> str:
+    """Return git's object id for these bytes (what `git hash-object` prints)."""
+    header = f"blob {len(data)}\0".encode()
+    return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+
+
+def decode(data: bytes) -> str:
+    """Return the file's text, or raise ContentError if it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(1, "the file is not UTF-8 text") from exc
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
+    """Return (front matter, body lines, file line number of the first body line)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(
+            1, "the file must start with front matter between '---' lines"
+        )
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise ContentError(1, "front matter is not closed with a '---' line") from None
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContentError(
+            (mark.line + 2) if mark else 1,
+            f"bad front matter: {getattr(exc, 'problem', exc)}",
+        ) from None
+    if not isinstance(meta, dict):
+        raise ContentError(2, "front matter must be 'key: value' lines")
+    if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+        raise ContentError(2, "front matter needs a 'title'")
+    return meta, lines[end + 1 :], end + 2
+
+
+def split_quiz(body: list[str], first: int) -> tuple[list[str], Quiz | None, list[str]]:
+    """Return the lines before the :::quiz block, its quiz, and the lines after it."""
+    starts = [i for i, line in enumerate(body) if line.strip() == ":::quiz"]
+    if not starts:
+        return body, None, []
+    if len(starts) > 1:
+        raise ContentError(
+            first + starts[1], "a module can have only one :::quiz block"
+        )
+    start = starts[0]
+    try:
+        end = next(i for i in range(start + 1, len(body)) if body[i].strip() == ":::")
+    except StopIteration:
+        raise ContentError(
+            first + start, "the :::quiz block is not closed with ':::'"
+        ) from None
+    try:
+        quiz = parse_quiz(body[start + 1 : end], first + start + 1)
+    except QuizSyntaxError as exc:
+        raise ContentError(exc.line, exc.message) from None
+    return body[:start], quiz, body[end + 1 :]

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from courses.content.catalog import Catalog, Problem
 
+from courses.content.catalog import Catalog, Problem
 from courses.content.loader import load_catalog
 from courses.platform.config import LANGUAGES
 from tests.conftest import FIXTURES
@@ -147,11 +147,12 @@ def test_first_steps_versions(catalog: Catalog) -> None:
     assert module.version("ar").language == "en"
     assert module.version("ar").title == "First steps"
     english = module.version("en")
-    assert (english.minutes, english.summary, english.path) == (
-        5,
-        "The first module.",
-        EN,
-    )
+    assert (english.summary, english.path) == ("The first module.", EN)
+    assert [str(p) for p in english.key_points] == [
+        "Employers pay the fees.",
+        "Keep your own passport.",
+        "Check offers seen online.",
+    ]
     assert english.quiz is not None
     assert module.version("id").quiz is not None
     assert english.quiz.structure() == module.version("id").quiz.structure()
@@ -230,17 +231,21 @@ BROKEN_DEFAULT_FILE = {
     "missing-title": (("title: First steps\n", ""), 2, "front matter needs a 'title'"),
     "empty-title": (("title: First steps", "title: '  '"), 2, "needs a 'title'"),
     "front-matter-not-a-mapping": (
-        ("title: First steps\nsummary: The first module.\nminutes: 5\n", "- a\n"),
+        ("title: First steps\nsummary: The first module.\nkey_points:", "- a\n#"),
         2,
         "front matter must be",
     ),
     "no-front-matter": (("---\ntitle", "title"), 1, "must start with front matter"),
     "front-matter-not-closed": (
-        ("minutes: 5\n---\n", "minutes: 5\n"),
+        ('online."]\n---\n', 'online."]\n'),
         1,
         "front matter is not closed",
     ),
-    "bad-minutes": (("minutes: 5", "minutes: soon"), 1, "minutes must be"),
+    "bad-key-points": (
+        ("key_points: [", "key_points: {a: 1}\n#["),
+        2,
+        "key_points must be a list",
+    ),
     "malformed-quiz": (
         ("   > Taking documents and charging fees are warning signs.\n", ""),
         23,
@@ -292,7 +297,7 @@ def test_broken_default_language_file(
 
 def test_front_matter_error_line_counts_from_the_file_start(tree: Path) -> None:
     """A YAML error deeper in the front matter is reported on its own file line."""
-    edit(tree / EN, "minutes: 5", "minutes: [5")
+    edit(tree / EN, "key_points: [", "key_points: [[")
     problem = find(load(tree), EN, "bad front matter")
     assert problem.line > 1
     assert problem.line in (4, 5)  # the bad line, or the '---' where YAML notices
@@ -313,7 +318,11 @@ def test_broken_quiz_in_translation_leaves_only_that_translation_out(
 
 def test_unknown_front_matter_field_is_not_fatal(tree: Path) -> None:
     """An unknown front matter field is reported but the file is kept."""
-    edit(tree / EN, "minutes: 5", "minutes: 5\nauthor: Someone")
+    edit(
+        tree / EN,
+        "summary: The first module.",
+        "summary: The first module.\nauthor: Someone",
+    )
     catalog = load(tree)
     problem = find(catalog, EN, "unknown front matter field 'author'")
     assert (problem.line, problem.fatal) == (2, False)
@@ -721,3 +730,25 @@ def test_translation_quiz_problem_points_at_the_question(tree: Path) -> None:
     problem = find(load(tree), ID, "question 1: right options differ")
     assert problem.line == 13  # "1. Ayu harus membayar ..." in the id file
     assert "(option 1 here, option 2 there)" in problem.message
+
+
+def test_reading_time_is_counted_from_the_lesson_and_quiz_words(tree: Path) -> None:
+    """Minutes come from the words at 100 a minute; sources and tags are not read."""
+    english = load(tree).course(COURSE).module("first-steps").version("en")
+    assert english.words == 86  # counted by hand: lesson 16, quiz 24 + 27 + 19
+    assert english.minutes == 1
+    lesson = "Ayu reads this sentence of seven words. [S12]\n" * 43  # 301 words
+    edit(tree / EN, "Ayu gets a message about a job abroad.", lesson)
+    longer = load(tree).course(COURSE).module("first-steps").version("en")
+    assert longer.words == 86 - 8 + 301
+    assert longer.minutes == 4
+
+
+def test_a_long_lesson_without_key_points_is_reported(tree: Path) -> None:
+    """Key points open every real lesson; a missing list or too many is a warning."""
+    edit(tree / EN, "Ayu gets a message about a job abroad.", "Word " * 150)
+    edit(tree / EN, "key_points: [", "#key_points: [")
+    catalog = load(tree)
+    assert not find(catalog, EN, "add 'key_points:'").fatal
+    edit(tree / EN, '#key_points: ["Employers pay the fees.", ', "key_points: [")
+    assert "has 2 points" in find(load(tree), EN, "key_points has").message

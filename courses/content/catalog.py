@@ -14,6 +14,9 @@ from markupsafe import Markup
 from courses.content.contacts import Contact
 from courses.content.quiz import Quiz
 
+# A deliberately slow pace, for readers who seldom read or read in a second language.
+WORDS_PER_MINUTE = 100
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -52,13 +55,19 @@ class ModuleVersion:
     language: str
     title: str
     summary: str
-    minutes: int | None
+    key_points: tuple[Markup, ...]  # three to five, shown before the lesson
+    words: int  # in the lesson and its quiz, for the reading time
     body: tuple[Segment, ...]
     quiz: Quiz | None
     after_quiz: tuple[Segment, ...]  # e.g. the sources, shown after the quiz
     blob_id: str  # git's id of the file's bytes: a translation names its source's
     translated_from: str | None  # the source's blob_id when this was translated
     path: str
+
+    @property
+    def minutes(self) -> int:
+        """Return the reading time at a slow reader's pace, rounded up."""
+        return max(1, -(-self.words // WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True)

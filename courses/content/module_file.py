@@ -24,15 +24,23 @@ from courses.content.catalog import (
     Segment,
 )
 from courses.content.contacts import Contact
-from courses.content.markup import render_markdown
+from courses.content.markup import render_inline, render_markdown
 from courses.content.phone_numbers import typed_numbers
 from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 
-MODULE_KEYS = {"title", "summary", "minutes", "translated_from"}
+MODULE_KEYS = {"title", "summary", "key_points", "minutes", "translated_from"}
 INDEX_KEYS = {"title", "summary"}
 BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
 CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
 CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
+# What is not read aloud: source markers [S12], contact tags, link targets.
+NOT_WORDS = re.compile(r"\[S\d+\]|\[\[[^\]]*\]\]|\]\([^)]*\)|\{[^}]*\}")
+# Markdown's and the quiz's own marks at the start of a line: "1.", "- [x]", ">".
+LINE_MARKS = re.compile(r"^\s*(:::\w*|\d{1,3}[.)]|[-*+]\s+\[[ xX]\]|[-*+]|>|#+)\s*")
+WORD = re.compile(r"\w+")
+KEY_POINTS = (3, 5)
+# A module with less lesson text than this (a pre-test, say) needs no key points.
+KEY_POINTS_FROM_WORDS = 150
 
 
 @dataclass
@@ -61,18 +69,23 @@ class FileParser:
         translated_from = meta.get("translated_from")
         if translated_from is not None and not BLOB_ID.match(str(translated_from)):
             raise ContentError(2, "translated_from must be the source's id (hex)")
-        minutes = meta.get("minutes")
-        if minutes is not None and (
-            not isinstance(minutes, int) or not 0 < minutes < 600
-        ):
-            raise ContentError(1, "minutes must be a whole number of minutes")
+        if "minutes" in meta:
+            self.warn(
+                rel, 2, "remove 'minutes': reading time is counted from the words"
+            )
         self._check_body(body, first, rel)
         lesson, quiz, after = split_quiz(body, first)
+        words = count_words(lesson) + count_words(
+            body[len(lesson) : len(body) - len(after)]
+        )
         return ModuleVersion(
             language=language,
             title=meta["title"],
             summary=str(meta.get("summary") or ""),
-            minutes=minutes,
+            key_points=self._key_points(
+                meta.get("key_points"), count_words(lesson), rel
+            ),
+            words=words,
             body=self.segments("\n".join(lesson)),
             quiz=quiz,
             after_quiz=self.segments("\n".join(after)),
@@ -80,6 +93,27 @@ class FileParser:
             translated_from=str(translated_from) if translated_from else None,
             path=rel,
         )
+
+    def _key_points(
+        self, value: Any, lesson_words: int, rel: str
+    ) -> tuple[Markup, ...]:
+        """Render the front matter's key points; warn when a long lesson lacks them."""
+        if value is None:
+            if lesson_words >= KEY_POINTS_FROM_WORDS:
+                self.warn(rel, 2, "add 'key_points:', three to five short sentences")
+            return ()
+        if not isinstance(value, list) or not all(
+            isinstance(point, str) and point.strip() for point in value
+        ):
+            raise ContentError(
+                2, "key_points must be a list of short sentences ('- ...')"
+            )
+        low, high = KEY_POINTS
+        if not low <= len(value) <= high:
+            self.warn(
+                rel, 2, f"key_points has {len(value)} points: give {low} to {high}"
+            )
+        return tuple(Markup(render_inline(point)) for point in value)  # noqa: S704
 
     def segments(self, text: str) -> tuple[Segment, ...]:
         """Render Markdown and cut it where a help contact is to be shown."""
@@ -118,6 +152,14 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+def count_words(lines: Sequence[str]) -> int:
+    """Return how many words a reader reads in these Markdown lines."""
+    return sum(
+        len(WORD.findall(NOT_WORDS.sub(" ", LINE_MARKS.sub("", line))))
+        for line in lines
+    )
 
 
 def blob_id(data: bytes) -> str:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
+from courses.content.yaml_reader import YamlProblem, compose_yaml
 
 CONTACT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 COUNTRY = re.compile(r"^([A-Z]{2}|INT)$")
@@ -87,14 +87,10 @@ def load_contacts(
     if not path.exists():
         return {}, []
     try:
-        document = yaml.compose(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = " ".join(str(getattr(exc, "problem", None) or "unreadable").split())
-        return {}, [
-            ContactProblem((mark.line + 1) if mark else 1, f"bad YAML: {problem}")
-        ]
+        data, document = compose_yaml(path.read_text(encoding="utf-8"))
+    except (YamlProblem, UnicodeDecodeError) as exc:
+        line, message = getattr(exc, "line", 1), getattr(exc, "message", "not UTF-8")
+        return {}, [ContactProblem(line, f"bad YAML: {message}")]
     entries = (data or {}).get("contacts") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         return {}, [ContactProblem(1, "expected a top-level 'contacts:' list")]

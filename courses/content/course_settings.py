@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from courses.content.catalog import Problem
+from courses.content.yaml_reader import YamlProblem, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -19,14 +18,13 @@ def read_settings(
 ) -> dict[str, Any] | None:
     """Read and check course.yaml; return None (with problems) when unusable."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         problems.append(Problem(rel, 1, "missing course.yaml"))
         return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problems.append(Problem(rel, line, f"bad YAML: {yaml_problem(exc)}"))
+    except (YamlProblem, UnicodeDecodeError) as exc:
+        line, message = getattr(exc, "line", 1), getattr(exc, "message", "not UTF-8")
+        problems.append(Problem(rel, line, f"bad YAML: {message}"))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(rel, 1, "course.yaml must be a mapping"))
@@ -62,9 +60,3 @@ def _setting_errors(data: dict[str, Any], languages: Sequence[str]) -> list[str]
     ):
         errors.append("optional must be a list of module names")
     return errors
-
-
-def yaml_problem(exc: yaml.YAMLError) -> str:
-    """Return PyYAML's error as one line (its own text spans several)."""
-    problem = getattr(exc, "problem", None) or "the file cannot be read"
-    return " ".join(str(problem).split())

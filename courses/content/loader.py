@@ -15,9 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from courses.content.bounded import BoundedRunner, TooComplex
 from courses.content.catalog import (
     Catalog,
-    ContentError,
     Course,
     CourseText,
     Module,
@@ -26,7 +26,7 @@ from courses.content.catalog import (
 )
 from courses.content.contacts import Contact, load_contacts
 from courses.content.course_settings import SLUG, read_settings
-from courses.content.module_file import FileParser
+from courses.content.module_file import parse_file
 from courses.content.translation_check import (
     question_line,
     quiz_difference,
@@ -35,6 +35,8 @@ from courses.content.translation_check import (
 
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,79})\.([A-Za-z_-]{2,8})\.md$")
 SPECIAL_FILE = re.compile(r"^_(index|guide)\.([A-Za-z_-]{2,8})\.md$")
+SECONDS_PER_FILE = 10.0  # a real module takes well under 0.1 s
+MAX_FILE_BYTES = 200_000  # the longest real module is about 20 KB
 # Versions of each module slug by language, with the number in the file name.
 Versions = dict[str, dict[str, tuple[int, ModuleVersion]]]
 
@@ -44,27 +46,32 @@ def load_catalog(
     languages: Sequence[str],
     today: date | None = None,
     contact_max_age_days: int = 365,
+    seconds_per_file: float = SECONDS_PER_FILE,
 ) -> Catalog:
-    """Read, check and render the whole content tree under `root`."""
+    """Read, check and render the whole content tree under `root`.
+
+    Each file is parsed in a child process within `seconds_per_file`, so a hostile or
+    pathological file is reported as a problem instead of stalling the start-up.
+    """
     contacts, contact_problems = load_contacts(
         root / "contacts.yaml", today or date.today(), contact_max_age_days
     )
     problems = [
         Problem("contacts.yaml", p.line, p.message, p.fatal) for p in contact_problems
     ]
-    loader = CourseLoader(root, tuple(languages), contacts, problems)
     courses = []
-    for entry in sorted(root.iterdir()) if root.is_dir() else ():
-        if not entry.is_dir() or entry.name.startswith((".", "_")):
-            continue
-        if not SLUG.match(entry.name):
-            problems.append(
-                Problem(entry.name, 1, "course folder name must match a-z0-9-")
-            )
-            continue
-        course = loader.load(entry)
-        if course is not None:
-            courses.append(course)
+    with BoundedRunner(seconds_per_file) as runner:
+        loader = CourseLoader(root, tuple(languages), contacts, problems, runner)
+        for entry in sorted(root.iterdir()) if root.is_dir() else ():
+            if not entry.is_dir() or entry.name.startswith((".", "_")):
+                continue
+            if not SLUG.match(entry.name):
+                message = "course folder name must match a-z0-9-"
+                problems.append(Problem(entry.name, 1, message))
+                continue
+            course = loader.load(entry)
+            if course is not None:
+                courses.append(course)
     courses.sort(key=lambda c: (c.order, c.slug))
     return Catalog(tuple(courses), contacts, tuple(problems))
 
@@ -77,6 +84,7 @@ class CourseLoader:
     languages: tuple[str, ...]
     contacts: Mapping[str, Contact]
     problems: list[Problem]
+    runner: BoundedRunner
 
     def load(self, folder: Path) -> Course | None:
         """Return the course in `folder`, or None when it cannot be shown."""
@@ -132,17 +140,33 @@ class CourseLoader:
         if language not in self.languages:
             self.problems.append(Problem(rel, 1, f"unknown language code '{language}'"))
             return
-        parser = FileParser(self.contacts, self.problems)
+        parsed = self._parse("module" if module else "text", path, rel, language)
+        if isinstance(parsed, CourseText) and special:
+            target = texts if special.group(1) == "index" else guides
+            target[language] = parsed
+        elif isinstance(parsed, ModuleVersion) and module:
+            number, slug = int(module.group(1)), module.group(2)
+            versions.setdefault(slug, {})[language] = (number, parsed)
+
+    def _parse(
+        self, kind: str, path: Path, rel: str, language: str
+    ) -> ModuleVersion | CourseText | None:
+        """Parse a file in the bounded worker; record its problems."""
+        if path.stat().st_size > MAX_FILE_BYTES:
+            message = f"the file is larger than {MAX_FILE_BYTES // 1000} KB"
+            self.problems.append(Problem(rel, 1, message))
+            return None
+        data = path.read_bytes()
         try:
-            if special:
-                target = texts if special.group(1) == "index" else guides
-                target[language] = parser.course_text(path.read_bytes(), rel, language)
-            elif module:
-                version = parser.module(path.read_bytes(), rel, language)
-                number, slug = int(module.group(1)), module.group(2)
-                versions.setdefault(slug, {})[language] = (number, version)
-        except ContentError as exc:
-            self.problems.append(Problem(rel, exc.line, exc.message))
+            parsed, found = self.runner.call(
+                parse_file, kind, data, rel, language, self.contacts
+            )
+        except TooComplex as exc:
+            message = f"too complex to read ({exc}): simplify or split the file"
+            self.problems.append(Problem(rel, 1, message))
+            return None
+        self.problems.extend(found)
+        return parsed
 
 
 def assemble_modules(

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from markupsafe import Markup
 
 from courses.content.catalog import (
@@ -27,6 +26,7 @@ from courses.content.contacts import Contact
 from courses.content.markup import render_inline, render_markdown
 from courses.content.phone_numbers import typed_numbers
 from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
+from courses.content.yaml_reader import YamlProblem, load_yaml
 
 MODULE_KEYS = {"title", "summary", "key_points", "minutes", "translated_from"}
 INDEX_KEYS = {"title", "summary"}
@@ -34,13 +34,37 @@ BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
 CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
 CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
 # What is not read aloud: source markers [S12], contact tags, link targets.
-NOT_WORDS = re.compile(r"\[S\d+\]|\[\[[^\]]*\]\]|\]\([^)]*\)|\{[^}]*\}")
+NOT_WORDS = re.compile(
+    r"\[S\d{1,4}\]|\[\[[^\]]{0,80}\]\]|\]\([^)\s]{0,500}\)|\{[^}]{0,80}\}"
+)
 # Markdown's and the quiz's own marks at the start of a line: "1.", "- [x]", ">".
 LINE_MARKS = re.compile(r"^\s*(:::\w*|\d{1,3}[.)]|[-*+]\s+\[[ xX]\]|[-*+]|>|#+)\s*")
 WORD = re.compile(r"\w+")
 KEY_POINTS = (3, 5)
 # A module with less lesson text than this (a pre-test, say) needs no key points.
 KEY_POINTS_FROM_WORDS = 150
+
+
+def parse_file(
+    kind: str,
+    data: bytes,
+    rel: str,
+    language: str,
+    contacts: Mapping[str, Contact],
+) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
+    """Parse a module file (`kind` "module") or a course text; never raises.
+
+    Returns the parsed object, or None when a fatal problem leaves it out, and every
+    problem found. This is what runs in the bounded worker process.
+    """
+    problems: list[Problem] = []
+    parser = FileParser(contacts, problems)
+    try:
+        if kind == "module":
+            return parser.module(data, rel, language), problems
+        return parser.course_text(data, rel, language), problems
+    except ContentError as exc:
+        return None, [*problems, Problem(rel, exc.line, exc.message)]
 
 
 @dataclass
@@ -188,13 +212,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
     except StopIteration:
         raise ContentError(1, "front matter is not closed with a '---' line") from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ContentError(
-            (mark.line + 2) if mark else 1,
-            f"bad front matter: {getattr(exc, 'problem', exc)}",
-        ) from None
+        meta = load_yaml("\n".join(lines[1:end])) or {}
+    except YamlProblem as exc:  # the front matter starts on the file's line 2
+        raise ContentError(exc.line + 1, f"bad front matter: {exc.message}") from None
     if not isinstance(meta, dict):
         raise ContentError(2, "front matter must be 'key: value' lines")
     if not isinstance(meta.get("title"), str) or not meta["title"].strip():

@@ -3,11 +3,12 @@
 import re
 
 # A typed phone number: 6+ digits in a run of digits, spaces, dashes and brackets...
-PHONE_RUN = re.compile(r"(?<![\w.,/])\+?\(?\d[\d\s()-]{4,}\d(?![\w.,/])")
+# Runs are bounded (no number is 40 characters long), so a long line stays linear.
+PHONE_RUN = re.compile(r"(?<![\w.,/])\+?\(?\d[\d\s()-]{4,40}\d(?![\w.,/])")
 # ...or a short number right after a word like "call" or "WhatsApp".
 CALL_WORDS = re.compile(
     r"\b(call|dial|phone|ring|text|sms|whatsapp|wa|hotline|telepon|telp|tel|hubungi|"
-    r"nomor|tawagan|gọi|số|اتصل)\b\W{0,3}(\+?\d[\d\s-]{1,}\d)",
+    r"nomor|tawagan|gọi|số|اتصل)\b\W{0,3}(\+?\d[\d\s-]{1,30}\d)",
     re.IGNORECASE,
 )
 # Not phone numbers: year ranges (2020-2024, 2020-24) and ISO dates (2024-01-15).

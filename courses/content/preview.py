@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from courses.content.catalog import ContentError, ModuleVersion, Problem
+from courses.content.bounded import BoundedRunner
+from courses.content.catalog import ModuleVersion, Problem
 from courses.content.contacts import Contact
-from courses.content.module_file import FileParser
+from courses.content.module_file import parse_file
 from courses.content.translation_check import (
     question_line,
     quiz_difference,
@@ -15,6 +16,7 @@ from courses.content.translation_check import (
 
 
 def parse_module_text(
+    runner: BoundedRunner,
     text: str,
     language: str,
     contacts: Mapping[str, Contact],
@@ -22,17 +24,15 @@ def parse_module_text(
 ) -> tuple[ModuleVersion | None, list[Problem]]:
     """Return the rendered module (None if it cannot be shown) and every problem.
 
+    Parsing runs in `runner`'s child process, which raises TooComplex past its limits.
     With `source` (the default-language version of the module being translated), the
     quiz is also compared with it.
     """
-    problems: list[Problem] = []
     rel = f"preview.{language}.md"
-    try:
-        version = FileParser(contacts, problems).module(
-            text.encode("utf-8"), rel, language
-        )
-    except ContentError as exc:
-        return None, [*problems, Problem(rel, exc.line, exc.message)]
+    data = text.encode("utf-8")
+    version, problems = runner.call(parse_file, "module", data, rel, language, contacts)
+    if not isinstance(version, ModuleVersion):
+        return None, problems
     if source is not None:
         mine, theirs = structure_of(source), structure_of(version)
         if mine != theirs:

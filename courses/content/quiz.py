@@ -17,10 +17,11 @@ from markupsafe import Markup
 
 from courses.content.markup import render_inline, render_markdown
 
-QUESTION = re.compile(r"^ {0,3}(\d{1,3})[.)]\s+(.+?)\s*$")
-OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(.+?)\s*$")
+# Every pattern is linear in the line's length: no lazy group before trailing spaces
+# (a long run of spaces made "(.+?)\s*$" quadratic); matches are stripped afterwards.
+QUESTION = re.compile(r"^ {0,3}(\d{1,3})[.)]\s+(\S.*)$")
+OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(\S.*)$")
 EXPLANATION = re.compile(r"^\s*>\s?(.*)$")
-SETTINGS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 OPTION_KEYS = "abcdefghijkl"
 KINDS = ("single", "multiple", "true-false")
@@ -116,7 +117,7 @@ def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
     if not raw.strip():
         return
     if match := QUESTION.match(raw):
-        text, settings, qid = _split_settings(match.group(2), line)
+        text, settings, qid = _split_settings(match.group(2).rstrip(), line)
         drafts.append(_Draft(line, int(match.group(1)), [text], settings, qid))
         return
     if not drafts:
@@ -126,7 +127,7 @@ def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
         if draft.explanation is not None:
             raise QuizSyntaxError(line, "options must come before the explanation (>)")
         draft.options = draft.options or []
-        draft.options.append((match.group(1) != " ", [match.group(2)], line))
+        draft.options.append((match.group(1) != " ", [match.group(2).rstrip()], line))
     elif match := EXPLANATION.match(raw):
         draft.explanation = draft.explanation or []
         draft.explanation.append(match.group(1))
@@ -144,11 +145,11 @@ def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
 
 def _split_settings(text: str, line: int) -> tuple[str, set[str], str | None]:
     """Return the question text, its settings and its explicit id, if any."""
-    match = SETTINGS.search(text)
-    if not match:
+    start = text.rfind("{")
+    if not text.endswith("}") or start < 0 or "}" in text[start + 1 : -1]:
         return text, set(), None
     settings, qid = set(), None
-    for token in match.group(1).split():
+    for token in text[start + 1 : -1].split():
         if token.startswith("#"):
             qid = token[1:]
             if not QUESTION_ID.match(qid):
@@ -163,7 +164,7 @@ def _split_settings(text: str, line: int) -> tuple[str, set[str], str | None]:
             raise QuizSyntaxError(
                 line, f"unknown setting '{token}' (use #name, multiple or true-false)"
             )
-    return text[: match.start()].rstrip(), settings, qid
+    return text[:start].rstrip(), settings, qid
 
 
 def _finish(draft: _Draft, position: int) -> Question:

@@ -36,6 +36,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "QUICK_EXIT_URL": env.get("QUICK_EXIT_URL", "https://www.bbc.com/weather"),
         "CONTACT_MAX_AGE_DAYS": int(env.get("CONTACT_MAX_AGE_DAYS", "365")),
+        # Time and memory limits for parsing one content file (start-up, content check)
+        # and one editor's preview; a real module needs well under a second.
+        "CONTENT_SECONDS_PER_FILE": float(env.get("CONTENT_SECONDS_PER_FILE", "10")),
+        "PREVIEW_SECONDS": float(env.get("PREVIEW_SECONDS", "3")),
+        "PREVIEW_MEMORY_MB": int(env.get("PREVIEW_MEMORY_MB", "512")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,

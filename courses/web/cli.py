@@ -70,6 +70,7 @@ def content_check(content_dir: Path | None) -> None:
         current_app.config["LANGUAGES"],
         today=date.today(),
         contact_max_age_days=current_app.config["CONTACT_MAX_AGE_DAYS"],
+        seconds_per_file=current_app.config["CONTENT_SECONDS_PER_FILE"],
     )
     for problem in catalog.problems:
         click.echo(f"{root.name}/{problem}", err=True)

@@ -1,15 +1,19 @@
 """Editors' tools: the translation board and the live preview of a module."""
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.content.catalog import Course, Module, ModuleVersion
+from courses.content.bounded import TooComplex
+from courses.content.catalog import Course, Module, ModuleVersion, Problem
 from courses.content.preview import parse_module_text
 from courses.content.translation_status import board, source_changes, status_of
 from courses.people.models import Role
-from courses.platform.content_store import get_catalog
+from courses.platform.content_store import get_catalog, preview_runner
 from courses.platform.extensions import limiter
 from courses.web.access import roles
 from courses.web.converters import SLUG_RULE
@@ -18,7 +22,7 @@ from courses.web.rendering import render_page_or_fragment
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 EDITORS = (Role.EDITOR, Role.ADMIN)
-MAX_PREVIEW = 100_000  # characters; a module is a few thousand
+MAX_PREVIEW = 40_000  # characters; the longest real module is about 20,000
 
 
 @bp.get("/")
@@ -62,15 +66,59 @@ def translation(course_slug: str, module_slug: str, language: str) -> str:
     )
 
 
-@bp.route("/preview", methods=["GET", "POST"])
+@bp.get("/preview")
 @roles(*EDITORS)
-@limiter.limit(
-    "120/minute", methods=["POST"], key_func=lambda: f"preview:{current_user.id}"
-)
-def preview() -> Response:
-    """Render typed Markdown as learners would see it, with content-check problems."""
+def preview_page() -> Response:
+    """Show a module's file and how it loaded, ready to edit (nothing parsed here)."""
     catalog = get_catalog()
-    form = request.form if request.method == "POST" else request.args
+    course, module, language = _chosen(request.args)
+    version = module.versions.get(language) if module else None
+    path = _path_of(course, module, language)
+    problems = [p for p in catalog.problems if p.path == path]
+    return _render_preview(
+        course, module, language, _file_text(path), version, problems
+    )
+
+
+@bp.post("/preview")
+@roles(*EDITORS)
+@limiter.limit("60/minute", key_func=lambda: f"preview:{current_user.id}")
+def preview() -> Response:
+    """Render typed Markdown as learners would see it, with content-check problems.
+
+    Parsing runs in a child process with a time and memory limit, so no text, however
+    crafted, can hold a worker for longer than PREVIEW_SECONDS.
+    """
+    catalog = get_catalog()
+    course, module, language = _chosen(request.form)
+    text = request.form.get("text", "")
+    if len(text) > MAX_PREVIEW:
+        message = _(
+            "The text is longer than %(max)s characters, more than any module needs. "
+            "Split it into two modules.",
+            max=format_number(MAX_PREVIEW),
+        )
+        return _render_preview(course, module, language, text, None, [], message, 413)
+    try:
+        version, problems = parse_module_text(
+            preview_runner(),
+            text,
+            language,
+            catalog.contacts,
+            source=_source_for(module, language),
+        )
+    except TooComplex:
+        message = _(
+            "This text is too complex to preview. Look for long runs of the same "
+            "character, such as [[[[ or ****, and simplify them."
+        )
+        return _render_preview(course, module, language, text, None, [], message, 422)
+    return _render_preview(course, module, language, text, version, problems)
+
+
+def _chosen(form: Mapping[str, str]) -> tuple[Course | None, Module | None, str]:
+    """Return the course, module and language named in the form or query."""
+    catalog = get_catalog()
     course_slug, _sep, module_slug = form.get("module", "").partition("/")
     course = catalog.course(course_slug) or (
         catalog.courses[0] if catalog.courses else None
@@ -79,21 +127,24 @@ def preview() -> Response:
     language = form.get("lang", "")
     if language not in current_app.config["LANGUAGES"]:
         language = module.default_language if module else "en"
-    text = form.get("text")
-    if text is None:
-        text = _starting_text(module, language)
-    too_long = len(text) > MAX_PREVIEW
-    version, problems = parse_module_text(
-        text[:MAX_PREVIEW],
-        language,
-        catalog.contacts,
-        source=_source_for(module, language),
-    )
+    return course, module, language
+
+
+def _render_preview(
+    course: Course | None,
+    module: Module | None,
+    language: str,
+    text: str,
+    version: ModuleVersion | None,
+    problems: list[Problem],
+    refusal: str | None = None,
+    status: int = 200,
+) -> Response:
     return render_page_or_fragment(
         "editor/preview.html",
         "editor/_preview_result.html",
-        status=200,
-        courses=catalog.courses,
+        status=status,
+        courses=get_catalog().courses,
         course=course,
         module=module,
         preview_module=_stand_in(course, module, version),
@@ -101,19 +152,24 @@ def preview() -> Response:
         text=text,
         version=version,
         problems=problems,
-        too_long=too_long,
+        refusal=refusal,
         quiz=QuizView(),
         following=None,
     )
 
 
-def _starting_text(module: Module | None, language: str) -> str:
-    """Return the module's file in `language` (or its source) to start editing from."""
-    if module is None:
+def _path_of(course: Course | None, module: Module | None, language: str) -> str | None:
+    """Return the path of a module's file in `language`; its source's if none yet."""
+    if course is None or module is None:
+        return None
+    return (module.versions.get(language) or module.version(language)).path
+
+
+def _file_text(path: str | None) -> str:
+    """Return a content file's text, or an empty string."""
+    if path is None:
         return ""
-    version = module.versions.get(language) or module.versions[module.default_language]
-    path = Path(current_app.config["CONTENT_DIR"]) / version.path
-    return path.read_text(encoding="utf-8")
+    return (Path(current_app.config["CONTENT_DIR"]) / path).read_text(encoding="utf-8")
 
 
 def _source_for(module: Module | None, language: str) -> ModuleVersion | None:

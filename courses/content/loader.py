@@ -140,7 +140,11 @@ class CourseLoader:
         if language not in self.languages:
             self.problems.append(Problem(rel, 1, f"unknown language code '{language}'"))
             return
-        parsed = self._parse("module" if module else "text", path, rel, language)
+        kind = "module" if module else "text"
+        parsed, found = parse_bounded(
+            self.runner, kind, path, rel, language, self.contacts
+        )
+        self.problems.extend(found)
         if isinstance(parsed, CourseText) and special:
             target = texts if special.group(1) == "index" else guides
             target[language] = parsed
@@ -148,25 +152,24 @@ class CourseLoader:
             number, slug = int(module.group(1)), module.group(2)
             versions.setdefault(slug, {})[language] = (number, parsed)
 
-    def _parse(
-        self, kind: str, path: Path, rel: str, language: str
-    ) -> ModuleVersion | CourseText | None:
-        """Parse a file in the bounded worker; record its problems."""
-        if path.stat().st_size > MAX_FILE_BYTES:
-            message = f"the file is larger than {MAX_FILE_BYTES // 1000} KB"
-            self.problems.append(Problem(rel, 1, message))
-            return None
-        data = path.read_bytes()
-        try:
-            parsed, found = self.runner.call(
-                parse_file, kind, data, rel, language, self.contacts
-            )
-        except TooComplex as exc:
-            message = f"too complex to read ({exc}): simplify or split the file"
-            self.problems.append(Problem(rel, 1, message))
-            return None
-        self.problems.extend(found)
-        return parsed
+
+def parse_bounded(
+    runner: BoundedRunner,
+    kind: str,
+    path: Path,
+    rel: str,
+    language: str,
+    contacts: Mapping[str, Contact],
+) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
+    """Parse one file in the bounded worker; a file past its limits is a problem."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        message = f"the file is larger than {MAX_FILE_BYTES // 1000} KB"
+        return None, [Problem(rel, 1, message)]
+    try:
+        return runner.call(parse_file, kind, path.read_bytes(), rel, language, contacts)
+    except TooComplex as exc:
+        message = f"too complex to read ({exc}): simplify or split the file"
+        return None, [Problem(rel, 1, message)]
 
 
 def assemble_modules(

@@ -23,15 +23,14 @@ from courses.content.catalog import (
     Segment,
 )
 from courses.content.contacts import Contact
+from courses.content.lesson_checks import check_lines
 from courses.content.markup import render_inline, render_markdown
-from courses.content.phone_numbers import typed_numbers
 from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 from courses.content.yaml_reader import YamlProblem, load_yaml
 
 MODULE_KEYS = {"title", "summary", "key_points", "minutes", "translated_from"}
 INDEX_KEYS = {"title", "summary"}
 BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
-CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
 CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
 # What is not read aloud: source markers [S12], contact tags, link targets.
 NOT_WORDS = re.compile(
@@ -78,7 +77,7 @@ class FileParser:
         """Parse a course's `_index` or `_guide` file."""
         meta, body, first = split_front_matter(decode(data))
         self._check_meta(meta, INDEX_KEYS, rel)
-        self._check_body(body, first, rel)
+        self.problems.extend(check_lines(body, first, rel, self.contacts))
         return CourseText(
             language=language,
             title=meta["title"],
@@ -97,7 +96,7 @@ class FileParser:
             self.warn(
                 rel, 2, "remove 'minutes': reading time is counted from the words"
             )
-        self._check_body(body, first, rel)
+        self.problems.extend(check_lines(body, first, rel, self.contacts))
         lesson, quiz, after = split_quiz(body, first)
         words = count_words(lesson) + count_words(
             body[len(lesson) : len(body) - len(after)]
@@ -106,9 +105,7 @@ class FileParser:
             language=language,
             title=meta["title"],
             summary=str(meta.get("summary") or ""),
-            key_points=self._key_points(
-                meta.get("key_points"), count_words(lesson), rel
-            ),
+            key_points=self._key_points(meta.get("key_points"), lesson, rel),
             words=words,
             body=self.segments("\n".join(lesson)),
             quiz=quiz,
@@ -119,25 +116,11 @@ class FileParser:
         )
 
     def _key_points(
-        self, value: Any, lesson_words: int, rel: str
+        self, value: Any, lesson: Sequence[str], rel: str
     ) -> tuple[Markup, ...]:
-        """Render the front matter's key points; warn when a long lesson lacks them."""
-        if value is None:
-            if lesson_words >= KEY_POINTS_FROM_WORDS:
-                self.warn(rel, 2, "add 'key_points:', three to five short sentences")
-            return ()
-        if not isinstance(value, list) or not all(
-            isinstance(point, str) and point.strip() for point in value
-        ):
-            raise ContentError(
-                2, "key_points must be a list of short sentences ('- ...')"
-            )
-        low, high = KEY_POINTS
-        if not low <= len(value) <= high:
-            self.warn(
-                rel, 2, f"key_points has {len(value)} points: give {low} to {high}"
-            )
-        return tuple(Markup(render_inline(point)) for point in value)  # noqa: S704
+        points, problems = read_key_points(value, count_words(lesson), rel)
+        self.problems.extend(problems)
+        return tuple(Markup(render_inline(point)) for point in points)  # noqa: S704
 
     def segments(self, text: str) -> tuple[Segment, ...]:
         """Render Markdown and cut it where a help contact is to be shown."""
@@ -152,23 +135,6 @@ class FileParser:
         segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
         return tuple(s for s in segments if s.contact_id or (s.html and s.html.strip()))
 
-    def _check_body(self, body: Sequence[str], first: int, rel: str) -> None:
-        """Record typed phone numbers and unknown or misplaced contact tags."""
-        for offset, line in enumerate(body):
-            number = first + offset
-            for tag in CONTACT_TAG.finditer(line):
-                if tag.group(1) not in self.contacts:
-                    self.warn(rel, number, f"unknown contact '{tag.group(1)}'")
-                elif line.strip() != tag.group(0):
-                    self.warn(rel, number, "put [[contact:...]] on a line of its own")
-            for phone in typed_numbers(CONTACT_TAG.sub("", line)):
-                self.warn(
-                    rel,
-                    number,
-                    f"'{phone}' looks like a phone number: use [[contact:ID]] "
-                    "from contacts.yaml instead",
-                )
-
     def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
         for key in sorted(set(meta) - known):
             self.warn(rel, 2, f"unknown front matter field '{key}'")
@@ -176,6 +142,26 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+def read_key_points(
+    value: Any, lesson_words: int, rel: str
+) -> tuple[list[str], list[Problem]]:
+    """Return the front matter's key points; warn when a long lesson lacks them."""
+    if value is None:
+        if lesson_words < KEY_POINTS_FROM_WORDS:
+            return [], []
+        message = "add 'key_points:', three to five short sentences"
+        return [], [Problem(rel, 2, message, fatal=False)]
+    if not isinstance(value, list) or not all(
+        isinstance(point, str) and point.strip() for point in value
+    ):
+        raise ContentError(2, "key_points must be a list of short sentences ('- ...')")
+    low, high = KEY_POINTS
+    if low <= len(value) <= high:
+        return value, []
+    message = f"key_points has {len(value)} points: give {low} to {high}"
+    return value, [Problem(rel, 2, message, fatal=False)]
 
 
 def count_words(lines: Sequence[str]) -> int:

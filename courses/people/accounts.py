@@ -72,7 +72,7 @@ class NewLearner:
 
 
 def create_learner(
-    session: Session, class_session: ClassSession, display_name: str
+    session: Session, class_session: ClassSession, display_name: str, code_key: bytes
 ) -> NewLearner:
     """Create a learner in a class session with a fresh personal code."""
     for _attempt in range(5):
@@ -82,7 +82,7 @@ def create_learner(
             class_session_id=class_session.id,
             role=Role.LEARNER.value,
             display_name=clean_display_name(display_name),
-            resume_code_hash=codes.code_hash(personal_code),
+            resume_code_hash=codes.code_hash(personal_code, code_key),
             session_token=secrets.token_urlsafe(24),
         )
         session.add(user)
@@ -95,24 +95,36 @@ def create_learner(
     raise RuntimeError("could not create a unique personal code")
 
 
-def new_personal_code(session: Session, user: User) -> str:
-    """Replace a learner's personal code; the old one stops working."""
+def new_personal_code(session: Session, user: User, code_key: bytes) -> str:
+    """Replace a learner's personal code and sign out every device.
+
+    The old code stops working, and so does every cookie issued with it: a phone
+    that was signed in with the old code can no longer read the learner's data.
+    """
     personal_code = codes.new_code(codes.PERSONAL_CODE_LENGTH)
-    user.resume_code_hash = codes.code_hash(personal_code)
+    user.resume_code_hash = codes.code_hash(personal_code, code_key)
+    user.session_token = secrets.token_urlsafe(24)
     session.commit()
     return personal_code
 
 
-def learner_by_code(session: Session, raw_code: str) -> User:
-    """Return the learner with this personal code (session still open), or raise."""
+def learner_by_code(session: Session, raw_code: str, code_key: bytes) -> User:
+    """Return the learner with this personal code (session still open), or raise.
+
+    A row stored before codes were keyed is found by its bare hash and upgraded.
+    """
     code = codes.normalise(raw_code)
     if not codes.PERSONAL_CODE.match(code):
         raise AccountError("personal_code", "unknown")
+    keyed = codes.code_hash(code, code_key)
     user = session.scalars(
-        select(User).where(User.resume_code_hash == codes.code_hash(code))
+        select(User).where(User.resume_code_hash.in_([keyed, codes.legacy_hash(code)]))
     ).first()
     if user is None or not user.is_learner:
         raise AccountError("personal_code", "unknown")
+    if user.resume_code_hash != keyed:
+        user.resume_code_hash = keyed
+        session.commit()
     if user.class_session is not None and user.class_session.closed_at is not None:
         raise AccountError("personal_code", "unknown")
     return user

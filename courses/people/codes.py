@@ -1,6 +1,11 @@
-"""Join codes and personal sign-back-in codes: short, readable aloud, hard to guess."""
+"""Join codes and personal sign-back-in codes: short, readable aloud, hard to guess.
+
+A personal code is stored only as an HMAC under a server key (CODE_KEY, kept outside
+the database), so a copy of the database alone does not reveal anyone's code.
+"""
 
 import hashlib
+import hmac
 import re
 import secrets
 
@@ -28,6 +33,15 @@ def display(code: str) -> str:
     return f"{code[:half]}-{code[half:]}"
 
 
-def code_hash(code: str) -> str:
-    """Return the stored form of a personal code (the code itself is never stored)."""
+KEYED = "h1:"  # the prefix of keyed hashes; older rows hold a bare SHA-256
+
+
+def code_hash(code: str, key: bytes) -> str:
+    """Return the stored form of a personal code: an HMAC under the server key."""
+    digest = hmac.new(key, normalise(code).encode(), hashlib.sha256).hexdigest()
+    return KEYED + digest
+
+
+def legacy_hash(code: str) -> str:
+    """Return the unkeyed SHA-256 that rows made before keyed hashes hold."""
     return hashlib.sha256(normalise(code).encode()).hexdigest()

@@ -65,8 +65,8 @@ class User(UserMixin, Base):
     display_name: Mapped[str] = mapped_column(String(40))
     username: Mapped[str | None] = mapped_column(String(40), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    # SHA-256 of the learner's sign-back-in code; the code itself is never stored.
-    resume_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # HMAC of the learner's sign-back-in code under CODE_KEY; never the code itself.
+    resume_code_hash: Mapped[str | None] = mapped_column(String(80), unique=True)
     class_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("class_session.id", ondelete="CASCADE"), index=True
     )

@@ -25,7 +25,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
     """Return the configuration taken from environment variables, with safe defaults."""
     env = os.environ
     return {
-        "SECRET_KEY": env.get("SECRET_KEY") or instance_secret_key(instance_path),
+        "SECRET_KEY": env.get("SECRET_KEY")
+        or instance_secret_key(instance_path, "secret_key"),
+        # Keys the stored hashes of personal codes; kept out of the database so a
+        # copy of it alone does not reveal codes. Machines that sync share it.
+        "CODE_KEY": env.get("CODE_KEY")
+        or instance_secret_key(instance_path, "code_key"),
         "DATABASE_URL": env.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'jaring.sqlite3'}",
         "CONTENT_DIR": Path(env.get("CONTENT_DIR") or BASE_DIR / "content"),
@@ -43,6 +48,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PREVIEW_MEMORY_MB": int(env.get("PREVIEW_MEMORY_MB", "512")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins from one address (a school router) are slowed, never refused.
+        "SLOW_AFTER_FAILURES": int(env.get("SLOW_AFTER_FAILURES", "20")),
+        "SLOW_MAX_SECONDS": float(env.get("SLOW_MAX_SECONDS", "2")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("SESSION_COOKIE_SECURE", "") == "1",
@@ -64,9 +72,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
     }
 
 
-def instance_secret_key(instance_path: Path) -> str:
-    """Return the key kept in instance/secret_key, creating it once if missing."""
-    key_file = instance_path / "secret_key"
+def instance_secret_key(instance_path: Path, name: str) -> str:
+    """Return the key kept in instance/`name`, creating it once if missing."""
+    key_file = instance_path / name
     if key_file.exists():
         return key_file.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)

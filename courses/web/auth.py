@@ -18,22 +18,24 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from limits import parse
 
 from courses.people import accounts, codes
 from courses.people.models import User
 from courses.platform.db import get_session
-from courses.platform.extensions import limiter, login_manager
-from courses.platform.rate_limit_keys import client_address, form_value_key
+from courses.platform.extensions import login_manager
+from courses.platform.guessing import hit, over, slow_failure
+from courses.platform.keys import code_key, digest
 from courses.web.access import public
+from courses.web.errors import CSRF_MESSAGE, MESSAGES, render_error
 from courses.web.safe_redirects import safe_next
+from courses.web.trusted_devices import device_of, remember_device
 
 bp = Blueprint("auth", __name__)
-NEW_CODE_KEY = "new_personal_code"
-
-
-def _failed(response: Response) -> bool:
-    """Count only failed attempts against the per-address limits."""
-    return response.status_code >= 400
+JOINED_FORM = "joined_form"  # the join form a learner was created from (not the code)
+CODE_TRIES = parse("10/minute")  # per personal code, whatever the address
+JOINS_PER_CODE = parse("300/minute")  # per join code: a class joins in a minute
+ACCOUNT_FAILURES = parse("10/15 minutes")  # per account and device (or unknown ones)
 
 
 @bp.get("/start")
@@ -45,32 +47,72 @@ def start() -> str:
 
 @bp.route("/join", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    "300/minute", methods=["POST"], key_func=lambda: form_value_key("join_code")
-)
-@limiter.limit(
-    "100/10 minutes", methods=["POST"], key_func=client_address, deduct_when=_failed
-)
 def join() -> Response | tuple[str, int] | str:
     """Join a class session with its code and a display name."""
     form = {"join_code": request.args.get("code", ""), "display_name": ""}
     if request.method == "GET":
-        return render_template("auth/join.html", form=form, errors={})
+        return _join_form(form, {})
     form = {k: request.form.get(k, "") for k in form}
+    if _already_joined():
+        return render_template("auth/welcome.html", personal_code=None)
+    typed_code = codes.normalise(form["join_code"])
+    if over(JOINS_PER_CODE, "joins", digest(typed_code)):
+        return _too_many()
     db = get_session()
     try:
         class_session = accounts.open_session_by_code(db, form["join_code"])
-        learner = accounts.create_learner(db, class_session, form["display_name"])
+        learner = accounts.create_learner(
+            db, class_session, form["display_name"], code_key()
+        )
     except accounts.AccountError as error:
         current_app.logger.info("join refused: %s", error.code)
-        errors = {error.field: _join_message(error)}
-        return render_template("auth/join.html", form=form, errors=errors), 400
+        if error.field == "join_code" and not slow_failure():
+            return _too_many()
+        return _join_form(form, {error.field: _join_message(error)}, 400)
+    hit(JOINS_PER_CODE, "joins", digest(typed_code))
     _sign_in(learner.user, remember=bool(request.form.get("remember")))
-    session[NEW_CODE_KEY] = learner.personal_code
+    session[JOINED_FORM] = request.form.get("form_key", "")
     current_app.logger.info(
         "learner joined: user=%s class_session=%s", learner.user.id, class_session.id
     )
-    return redirect(url_for("auth.welcome"))
+    # Shown once, in this answer: the code is never kept in the cookie or the logs.
+    return render_template(
+        "auth/welcome.html", personal_code=codes.display(learner.personal_code)
+    )
+
+
+def _already_joined() -> bool:
+    """Return True when this is the join form that signed this browser in (a replay)."""
+    form_key = request.form.get("form_key", "")
+    return (
+        current_user.is_authenticated
+        and bool(form_key)
+        and form_key == session.get(JOINED_FORM)
+    )
+
+
+def _join_after_csrf_error() -> tuple[str, int]:
+    """A resent join form (Refresh on the welcome page) says so; others start again.
+
+    Signing in starts a fresh session, so a resent form's token is always stale.
+    """
+    if _already_joined():
+        return render_template("auth/welcome.html", personal_code=None), 200
+    form = {k: request.form.get(k, "") for k in ("join_code", "display_name")}
+    message = str(CSRF_MESSAGE[1])
+    return _join_form(form, {"join_code": message}, 400)
+
+
+join.on_csrf_error = _join_after_csrf_error  # type: ignore[attr-defined]
+
+
+def _join_form(
+    form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> tuple[str, int]:
+    page = render_template(
+        "auth/join.html", form=form, errors=errors, form_key=secrets.token_urlsafe(12)
+    )
+    return page, status
 
 
 def _join_message(error: accounts.AccountError) -> str:
@@ -83,40 +125,30 @@ def _join_message(error: accounts.AccountError) -> str:
     return str(messages.get(error.code, messages["unknown"]))
 
 
-@bp.get("/welcome")
-@public
-def welcome() -> Response | str:
-    """Show a new learner's personal code once, to write down."""
-    personal_code = session.pop(NEW_CODE_KEY, None)
-    if personal_code is None or not current_user.is_authenticated:
-        return redirect(url_for("learner.progress"))
-    return render_template(
-        "auth/welcome.html", personal_code=codes.display(personal_code)
-    )
+def _too_many() -> tuple[str, int]:
+    """Answer 429 with the usual page: many tries in a short time."""
+    return render_error(429, *(str(m) for m in MESSAGES[429]))
 
 
 @bp.route("/resume", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    "10/minute", methods=["POST"], key_func=lambda: form_value_key("personal_code")
-)
-@limiter.limit(
-    "100/10 minutes", methods=["POST"], key_func=client_address, deduct_when=_failed
-)
 def resume() -> Response | tuple[str, int] | str:
     """Sign back in on any device with a personal code."""
     if request.method == "GET":
         return render_template("auth/resume.html", errors={})
+    typed = codes.normalise(request.form.get("personal_code", ""))
+    if over(CODE_TRIES, "personal-code", digest(typed)):
+        return _too_many()
     try:
-        user = accounts.learner_by_code(
-            get_session(), request.form.get("personal_code", "")
-        )
+        user = accounts.learner_by_code(get_session(), typed, code_key())
     except accounts.AccountError:
         current_app.logger.info("personal code refused")  # never the code itself
+        hit(CODE_TRIES, "personal-code", digest(typed))
+        if not slow_failure():
+            return _too_many()
         message = _("That personal code is not valid. Check each letter and try again.")
-        return render_template(
-            "auth/resume.html", errors={"personal_code": message}
-        ), 400
+        page = render_template("auth/resume.html", errors={"personal_code": message})
+        return page, 400
     _sign_in(user, remember=bool(request.form.get("remember")))
     current_app.logger.info("learner resumed: user=%s", user.id)
     return redirect(safe_next(request.args.get("next"), url_for("learner.progress")))
@@ -124,15 +156,6 @@ def resume() -> Response | tuple[str, int] | str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    "10/minute", methods=["POST"], key_func=lambda: form_value_key("username")
-)
-@limiter.limit(
-    "100/hour",
-    methods=["POST"],
-    key_func=lambda: "account:" + request.form.get("username", "").strip().lower()[:40],
-    deduct_when=_failed,
-)
 def login() -> Response | tuple[str, int] | str:
     """Sign in as a facilitator, editor or admin."""
     next_url = safe_next(request.args.get("next"), url_for("pages.home"))
@@ -140,22 +163,40 @@ def login() -> Response | tuple[str, int] | str:
         return render_template(
             "auth/login.html", username="", error=None, next=next_url
         )
-    username = request.form.get("username", "")
+    username = request.form.get("username", "").strip().lower()[:40]
+    device = device_of(username)
+    scope = ("account", digest(username), device or "unknown-devices")
+    if over(ACCOUNT_FAILURES, *scope):
+        error = _(
+            "This account is protected after many wrong passwords. Sign in from a "
+            "device you used before, or wait 15 minutes."
+        )
+        return _login_form(username, error, next_url, 429)
     try:
         user = accounts.staff_by_password(
             get_session(), username, request.form.get("password", "")
         )
     except accounts.AccountError:
-        # %r escapes CR/LF, so a typed username cannot forge a log line.
-        current_app.logger.warning("staff sign-in failed: username=%r", username[:40])
+        current_app.logger.warning("staff sign-in failed")  # never the typed name
+        hit(ACCOUNT_FAILURES, *scope)
+        if not slow_failure():
+            return _too_many()
         error = _("Wrong username or password.")
-        page = render_template(
-            "auth/login.html", username=username, error=error, next=next_url
-        )
-        return page, 400
+        return _login_form(username, error, next_url, 400)
     _sign_in(user, remember=False)  # staff: no long-lived cookie, timeouts apply
     current_app.logger.info("staff signed in: user=%s role=%s", user.id, user.role)
-    return redirect(next_url)
+    response = redirect(next_url)
+    remember_device(response, username)
+    return response
+
+
+def _login_form(
+    username: str, error: str, next_url: str, status: int
+) -> tuple[str, int]:
+    page = render_template(
+        "auth/login.html", username=username, error=error, next=next_url
+    )
+    return page, status
 
 
 @bp.post("/logout")

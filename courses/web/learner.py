@@ -11,7 +11,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from courses.people import accounts, codes
 from courses.people.progress import (
@@ -24,6 +25,7 @@ from courses.people.progress import (
 )
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
+from courses.platform.keys import code_key
 from courses.platform.locale import current_language
 from courses.web.access import signed_in
 
@@ -81,7 +83,11 @@ def new_code() -> str:
         abort(404)
     db = get_session()
     user = db.merge(current_user._get_current_object())  # type: ignore[attr-defined]
-    personal_code = accounts.new_personal_code(db, user)
+    personal_code = accounts.new_personal_code(db, user, code_key())
+    # Every other device is signed out by the new token; this one signs in again.
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
+    remember = request.cookies.get(cookie)
+    login_user(user, remember=bool(remember))
     return render_template(
         "auth/welcome.html", personal_code=codes.display(personal_code)
     )

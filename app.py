@@ -24,6 +24,7 @@ from courses.platform.extensions import (
 from courses.web import (
     auth,
     cli,
+    contact_groups,
     converters,
     course_pages,
     editor,
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     http_security.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
+    contact_groups.init_app(app)
     cli.init_app(app)
 
     for module in (pages, course_pages, lessons, auth, learner, editor):

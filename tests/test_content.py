@@ -184,7 +184,12 @@ def test_contacts(catalog: Catalog) -> None:
         "tel:08000000",
         "https://wa.me/628000000000",
     ]
-    assert contact.checked == date(2099, 1, 1)
+    assert contact.compared == date(2099, 1, 1)
+    assert (contact.status, contact.caution) == ("verified", None)
+    assert contact.sources[0].name == "Test source"
+    assert [c.domestic for c in contact.channels] == [True, False]
+    other = catalog.contacts["other-line"]
+    assert (other.caution, other.see_also) == ("undated-source", ("test-line",))
 
 
 def test_find_module(catalog: Catalog) -> None:
@@ -626,28 +631,40 @@ def test_malformed_contact_tag(tree: Path) -> None:
 # --- contacts.yaml --------------------------------------------------------------------
 
 
-def test_contact_without_source(tree: Path) -> None:
-    """A contact needs a source; it is still shown."""
+def test_contact_without_sources_is_left_out(tree: Path) -> None:
+    """Every contact names its dated sources; without them it is not shown."""
     delete_line(tree / "contacts.yaml", 10)
     catalog = load(tree)
-    problem = find(catalog, "contacts.yaml", "contact 'test-line' has no source")
-    assert str(problem) == "contacts.yaml:2: contact 'test-line' has no source"
-    assert not problem.fatal
-    assert "test-line" in catalog.contacts
+    problem = find(catalog, "contacts.yaml", "contact 'test-line' needs 'sources:'")
+    assert problem.line == 2 and problem.fatal
+    assert "test-line" not in catalog.contacts
     assert_site_loads(catalog)
 
 
-def test_contact_without_checked_date(tree: Path) -> None:
-    """A contact needs a `checked` date."""
-    delete_line(tree / "contacts.yaml", 19)
+def test_contact_without_compared_date(tree: Path) -> None:
+    """A contact needs the day it was last compared with its sources."""
+    delete_line(tree / "contacts.yaml", 22)
     catalog = load(tree)
-    problem = find(catalog, "contacts.yaml", "contact 'other-line' needs 'checked")
-    assert problem.line == 12
-    assert catalog.contacts["other-line"].checked is None
+    problem = find(catalog, "contacts.yaml", "contact 'other-line' needs 'compared")
+    assert problem.line == 13
+    assert catalog.contacts["other-line"].compared is None
+
+
+def test_unverified_contact_is_never_published(tree: Path) -> None:
+    edit(
+        tree / "contacts.yaml",
+        "status: verified\n    compared",
+        "status: unverified\n    compared",
+    )
+    catalog = load(tree)
+    problem = find(
+        catalog, "contacts.yaml", "status must be verified or partly-verified"
+    )
+    assert problem.fatal and "test-line" not in catalog.contacts
 
 
 @pytest.mark.parametrize(
-    ("checked", "max_age", "stale"),
+    ("compared", "max_age", "stale"),
     [
         (date(2020, 1, 1), 365, True),
         (TODAY - timedelta(days=366), 365, True),
@@ -656,15 +673,16 @@ def test_contact_without_checked_date(tree: Path) -> None:
         (TODAY, 30, False),
     ],
 )
-def test_stale_contact(tree: Path, checked: date, max_age: int, stale: bool) -> None:
-    """A contact last checked more than contact_max_age_days ago is reported."""
-    edit(tree / "contacts.yaml", "checked: 2099-01-01", f"checked: {checked}")
+def test_stale_contact(tree: Path, compared: date, max_age: int, stale: bool) -> None:
+    """A contact compared with its sources more than contact_max_age_days ago."""
+    edit(tree / "contacts.yaml", "compared: 2099-01-01", f"compared: {compared}")
     catalog = load(tree, contact_max_age_days=max_age)
-    found = [p for p in catalog.problems if "last checked" in p.message]
+    found = [p for p in catalog.problems if "last compared" in p.message]
     if stale:
         assert len(found) == 1
         assert str(found[0]).startswith(
-            f"contacts.yaml:2: contact 'test-line' was last checked on {checked}"
+            f"contacts.yaml:2: contact 'test-line' was last compared with its sources "
+            f"on {compared}"
         )
         assert f"more than {max_age} days ago" in found[0].message
     else:
@@ -673,12 +691,58 @@ def test_stale_contact(tree: Path, checked: date, max_age: int, stale: bool) -> 
     assert_site_loads(catalog)
 
 
+@pytest.mark.parametrize(
+    ("sources", "status", "caution"),
+    [
+        ("[{name: S, date: 2099-01-01}]", "verified", None),
+        ("[{name: S, date: 2099-01-01}]", "partly-verified", "partly-verified"),
+        (
+            "[{name: S, date: 2019-06-01}, {name: T, date: 2017}]",
+            "verified",
+            "old-source",
+        ),
+        ("[{name: S, date: undated}]", "verified", "undated-source"),
+        (f"[{{name: S, date: {TODAY.year - 1}}}]", "verified", None),
+    ],
+)
+def test_a_contact_needs_confirming_when_its_sources_are_weak(
+    tree: Path, sources: str, status: str, caution: str | None
+) -> None:
+    """Old (3 years), undated or partly verified sources: "confirm before relying"."""
+    edit(
+        tree / "contacts.yaml",
+        "sources: [{name: Test source, date: 2099-01-01}]",
+        f"sources: {sources}",
+    )
+    edit(
+        tree / "contacts.yaml",
+        "status: verified\n    compared",
+        f"status: {status}\n    compared",
+    )
+    catalog = load(tree)
+    assert catalog.contacts["test-line"].caution == caution
+    # other-line (undated) shows test-line beside it: fine while test-line is sound.
+    reported = [
+        p for p in catalog.problems if "other-line' needs confirming" in p.message
+    ]
+    assert len(reported) == (0 if caution is None else 1)
+
+
+def test_whatsapp_must_be_in_international_form(tree: Path) -> None:
+    """wa.me cannot open 0811...: the channel line is reported, the contact left out."""
+    edit(tree / "contacts.yaml", '"+62 800 0000 000"', '"0800-0000-000"')
+    catalog = load(tree)
+    problem = find(catalog, "contacts.yaml", "must be in international form")
+    assert (problem.line, problem.fatal) == (9, True)
+    assert "test-line" not in catalog.contacts
+
+
 def test_web_channel_must_be_https(tree: Path) -> None:
     """A contact with an http:// web address is left out, so lessons cannot link it."""
     edit(tree / "contacts.yaml", '"https://example.org"', '"http://example.org"')
     catalog = load(tree)
     problem = find(catalog, "contacts.yaml", "web address must start with https://")
-    assert problem.line == 12
+    assert problem.line == 18
     assert problem.fatal
     assert set(catalog.contacts) == {"test-line"}
     assert_site_loads(catalog)
@@ -688,7 +752,7 @@ def test_contact_left_out_makes_its_tags_unknown(tree: Path) -> None:
     """A lesson pointing at a contact that was left out is reported too."""
     edit(tree / "contacts.yaml", '"0-800-0000"', '"call us"')
     catalog = load(tree)
-    assert find(catalog, "contacts.yaml", "is not a phone number").line == 2
+    assert find(catalog, "contacts.yaml", "is not a phone number").line == 8
     assert find(catalog, EN, "unknown contact 'test-line'").line == 14
     assert find(catalog, ID, "unknown contact 'test-line'").line == 10
     assert_site_loads(catalog)

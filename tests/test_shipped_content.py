@@ -1,8 +1,13 @@
-"""The shipped curriculum passes the content check and renders in all its languages."""
+"""The shipped curriculum passes the content check and renders in all its languages;
+every help link it shows has a form that works when tapped."""
 
+import re
 from datetime import date
 from html import escape
 from pathlib import Path
+
+import pytest
+from flask import Flask
 
 from courses.content.loader import load_catalog
 from courses.platform.config import LANGUAGES
@@ -19,12 +24,19 @@ def test_shipped_content_has_no_problems():
             assert {"en", "id"} <= set(module.versions), module.slug
 
 
-def test_every_shipped_module_page_renders_in_id_and_en(app):
-    client = app.test_client()
-    app.config["CONTENT_DIR"] = CONTENT
+@pytest.fixture
+def shipped(app: Flask) -> Flask:
+    """The test app, serving the shipped content instead of the fixture."""
     from courses.platform.content_store import init_app
 
+    app.config["CONTENT_DIR"] = CONTENT
     init_app(app)
+    return app
+
+
+def test_every_shipped_module_page_renders_in_id_and_en(shipped):
+    app = shipped
+    client = app.test_client()
     catalog = app.extensions["catalog"]
     for course in catalog.courses:
         for module in course.modules:
@@ -35,5 +47,76 @@ def test_every_shipped_module_page_renders_in_id_and_en(app):
                 assert response.status_code == 200, url
                 title = escape(module.versions[language].title, quote=False)
                 assert f"<h1>{title}</h1>" in html, url
-                # Each module ends with its sources, after the quiz.
-                assert "[S" in html[html.index('id="quiz"') :], url
+                # Each module ends with its sources, after the quiz if it has one.
+                start = html.index('id="quiz"') if 'id="quiz"' in html else 0
+                assert "[S" in html[start:], url
+
+
+LINK = re.compile(r'<a class="channel" href="([^"]+)"[^>]*>([^<]+)</a>')
+
+
+def check_link(href: str, shown: str) -> None:
+    """Assert a help link's form: what a phone or WhatsApp can really open."""
+    digits = re.sub(r"\D", "", shown)
+    if href.startswith("tel:") or href.startswith("sms:"):
+        assert re.fullmatch(r"(tel|sms):\+?\d{3,15}", href), href
+        assert href.split(":")[1].lstrip("+") == digits, (href, shown)
+        assert href.split(":")[1].startswith("+") == shown.startswith("+"), href
+    elif href.startswith("https://wa.me/"):
+        number = href.removeprefix("https://wa.me/")
+        assert shown.startswith("+"), f"WhatsApp shown in national form: {shown}"
+        assert re.fullmatch(r"[1-9]\d{7,14}", number), href  # country code, no 0
+        assert number == digits, (href, shown)
+    elif href.startswith("mailto:"):
+        assert re.fullmatch(r"mailto:[^@\s]+@[^@\s]+\.[a-z]{2,}", href), href
+    else:
+        assert href.startswith("https://") and href == shown, href
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_help_link_has_a_form_that_works(shipped, language):
+    """Every contact is rendered on /help; each link is checked as a string."""
+    app = shipped
+    html = app.test_client().get("/help", headers={"Accept-Language": language})
+    page = html.get_data(as_text=True)
+    catalog = app.extensions["catalog"]
+    links = LINK.findall(page)
+    assert len(links) == sum(len(c.channels) for c in catalog.contacts.values())
+    for href, shown in links:
+        check_link(href, shown)
+    for contact in catalog.contacts.values():
+        card = page.split(f'id="contact-{contact.id}"')[1].split('<div class="contact')[
+            0
+        ]
+        for channel in contact.channels:
+            if channel.domestic:  # a number without + says where it can be dialled
+                assert 'class="meta"' in card and channel.value in card
+        if contact.caution:  # never alone: the card links to sound contacts
+            assert 'class="caution"' in card
+            assert any(f'href="#contact-{other}"' in card for other in contact.see_also)
+
+
+def test_a_contact_that_needs_confirming_is_never_alone_in_a_lesson(shipped):
+    app = shipped
+    catalog = app.extensions["catalog"]
+    client = app.test_client()
+    shown = 0
+    for course in catalog.courses:
+        for module in course.modules:
+            for language, version in module.versions.items():
+                ids = [s.contact_id for s in version.body + version.after_quiz]
+                if not any(catalog.contacts[i].caution for i in ids if i):
+                    continue
+                url = f"/courses/{course.slug}/{module.slug}"
+                page = client.get(url, headers={"Accept-Language": language})
+                html = page.get_data(as_text=True)
+                for cid in filter(None, ids):
+                    if catalog.contacts[cid].caution:
+                        shown += 1
+                        sound = [
+                            other
+                            for other in catalog.contacts[cid].see_also
+                            if not catalog.contacts[other].caution
+                        ]
+                        assert any(f'id="contact-{o}"' in html for o in sound), url
+    assert shown > 0  # the shipped lessons do show such contacts

@@ -24,7 +24,8 @@ from courses.content.catalog import (
     ModuleVersion,
     Problem,
 )
-from courses.content.contacts import Contact, load_contacts
+from courses.content.contact_registry import Limits, load_contacts
+from courses.content.contacts import Contact
 from courses.content.course_settings import SLUG, read_settings
 from courses.content.module_file import parse_file
 from courses.content.translation_check import (
@@ -35,6 +36,7 @@ from courses.content.translation_check import (
 
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]{0,79})\.([A-Za-z_-]{2,8})\.md$")
 SPECIAL_FILE = re.compile(r"^_(index|guide)\.([A-Za-z_-]{2,8})\.md$")
+SOURCE_MAX_AGE_DAYS = 3 * 365 + 1  # older help-line sources: "confirm first"
 SECONDS_PER_FILE = 10.0  # a real module takes well under 0.1 s
 MAX_FILE_BYTES = 200_000  # the longest real module is about 20 KB
 # Versions of each module slug by language, with the number in the file name.
@@ -47,15 +49,15 @@ def load_catalog(
     today: date | None = None,
     contact_max_age_days: int = 365,
     seconds_per_file: float = SECONDS_PER_FILE,
+    source_max_age_days: int = SOURCE_MAX_AGE_DAYS,
 ) -> Catalog:
     """Read, check and render the whole content tree under `root`.
 
     Each file is parsed in a child process within `seconds_per_file`, so a hostile or
     pathological file is reported as a problem instead of stalling the start-up.
     """
-    contacts, contact_problems = load_contacts(
-        root / "contacts.yaml", today or date.today(), contact_max_age_days
-    )
+    limits = Limits(today or date.today(), contact_max_age_days, source_max_age_days)
+    contacts, contact_problems = load_contacts(root / "contacts.yaml", limits)
     problems = [
         Problem("contacts.yaml", p.line, p.message, p.fatal) for p in contact_problems
     ]

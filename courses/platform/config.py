@@ -41,6 +41,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
         "QUICK_EXIT_URL": env.get("QUICK_EXIT_URL", "https://www.bbc.com/weather"),
         "CONTACT_MAX_AGE_DAYS": int(env.get("CONTACT_MAX_AGE_DAYS", "365")),
+        # A help contact whose newest source is older than this, undated or only
+        # partly verified is shown with "confirm before relying on it".
+        "CONTACT_SOURCE_MAX_AGE_DAYS": int(
+            env.get("CONTACT_SOURCE_MAX_AGE_DAYS", str(3 * 365 + 1))
+        ),
         # Time and memory limits for parsing one content file (start-up, content check)
         # and one editor's preview; a real module needs well under a second.
         "CONTENT_SECONDS_PER_FILE": float(env.get("CONTENT_SECONDS_PER_FILE", "10")),

@@ -43,6 +43,7 @@ def _load(app: Flask) -> tuple[Catalog, Signature]:
         tuple(app.config["LANGUAGES"]),
         date.today(),
         app.config["CONTACT_MAX_AGE_DAYS"],
+        app.config["CONTACT_SOURCE_MAX_AGE_DAYS"],
     )
     with _shared_lock:
         catalog = _shared.get(key)
@@ -53,6 +54,7 @@ def _load(app: Flask) -> tuple[Catalog, Signature]:
                 today=date.today(),
                 contact_max_age_days=app.config["CONTACT_MAX_AGE_DAYS"],
                 seconds_per_file=app.config["CONTENT_SECONDS_PER_FILE"],
+                source_max_age_days=app.config["CONTACT_SOURCE_MAX_AGE_DAYS"],
             )
             _shared.clear()  # keep only the newest tree
             _shared[key] = catalog

@@ -71,6 +71,7 @@ def content_check(content_dir: Path | None) -> None:
         today=date.today(),
         contact_max_age_days=current_app.config["CONTACT_MAX_AGE_DAYS"],
         seconds_per_file=current_app.config["CONTENT_SECONDS_PER_FILE"],
+        source_max_age_days=current_app.config["CONTACT_SOURCE_MAX_AGE_DAYS"],
     )
     for problem in catalog.problems:
         click.echo(f"{root.name}/{problem}", err=True)

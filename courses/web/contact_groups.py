@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel import Locale
-from flask import request
+from flask import Flask, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,3 +70,8 @@ def contacts_by_country(
         return (1 if group.code == HOME_COUNTRY else 2, group.name)
 
     return sorted(groups, key=rank)
+
+
+def init_app(app: Flask) -> None:
+    """Let templates name a contact's country in the reader's language."""
+    app.add_template_global(country_name)

@@ -63,6 +63,7 @@ class ModuleVersion:
     blob_id: str  # git's id of the file's bytes: a translation names its source's
     translated_from: str | None  # the source's blob_id when this was translated
     path: str
+    review: str | None = None  # machine-assisted | reviewed (translations only)
 
     @property
     def minutes(self) -> int:
@@ -94,6 +95,7 @@ class CourseText:
     title: str
     summary: str
     intro: tuple[Segment, ...]
+    review: str | None = None  # machine-assisted | reviewed (translations only)
 
 
 @dataclass(frozen=True)

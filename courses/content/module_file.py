@@ -28,8 +28,13 @@ from courses.content.markup import render_inline, render_markdown
 from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 from courses.content.yaml_reader import YamlProblem, load_yaml
 
-MODULE_KEYS = {"title", "summary", "key_points", "minutes", "translated_from"}
-INDEX_KEYS = {"title", "summary"}
+MODULE_KEYS = {
+    "title", "summary", "key_points", "minutes", "translated_from", "translation"
+}  # fmt: skip
+INDEX_KEYS = {"title", "summary", "translation"}
+# How a translation was made: with machine help (unreviewed) or reviewed by a native
+# speaker. Learners see a note on lessons no native speaker has reviewed yet.
+REVIEW_STATES = ("machine-assisted", "reviewed")
 BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
 CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
 # What is not read aloud: source markers [S12], contact tags, link targets.
@@ -83,6 +88,7 @@ class FileParser:
             title=meta["title"],
             summary=str(meta.get("summary") or ""),
             intro=self.segments("\n".join(body)),
+            review=read_review(meta),
         )
 
     def module(self, data: bytes, rel: str, language: str) -> ModuleVersion:
@@ -112,6 +118,7 @@ class FileParser:
             after_quiz=self.segments("\n".join(after)),
             blob_id=blob_id(data),
             translated_from=str(translated_from) if translated_from else None,
+            review=read_review(meta),
             path=rel,
         )
 
@@ -142,6 +149,14 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+def read_review(meta: dict[str, Any]) -> str | None:
+    """Return how a translation was made (`translation:`), or None if not said."""
+    value = meta.get("translation")
+    if value is None or value in REVIEW_STATES:
+        return value
+    raise ContentError(2, "translation must be 'machine-assisted' or 'reviewed'")
 
 
 def read_key_points(

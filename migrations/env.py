@@ -40,19 +40,37 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run(connection: Connection) -> None:
+    """Run the migrations; on SQLite with foreign keys off while tables are rebuilt.
+
+    SQLite alters a table by copying it and dropping the old one ("batch" mode). With
+    foreign keys on, dropping user_account would cascade and delete every learner's
+    progress and attempts; so keys are off during the migration and checked after.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the implicit transaction: Alembic's is the real one
+    _configure(connection)
+    with context.begin_transaction():
+        context.run_migrations()
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+
+
 def run_migrations_online() -> None:
     """Run against a connection given by the caller, or one made from the URL."""
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
         return
     engine = make_engine(_url())
     with engine.connect() as connection:
-        _configure(connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _run(connection)
     engine.dispose()
 
 

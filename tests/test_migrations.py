@@ -37,5 +37,60 @@ def test_learner_table_holds_no_personal_data_beyond_a_display_name(database_url
     engine.dispose()
     assert columns == {
         "id", "organisation_id", "role", "display_name", "username", "password_hash",
-        "resume_code_hash", "class_session_id", "locale", "session_token", "created_at",
+        "resume_code_hash", "locale", "session_token", "created_at", "public_id",
+        "active",
     }  # fmt: skip
+
+
+def test_learners_move_to_memberships_and_rows_get_public_ids(database_url):
+    """Data made before facilitation survives the upgrade, and the way back."""
+    migrations.upgrade(database_url, "d6568853e54f")
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as db:
+            db.execute(
+                text(
+                    "INSERT INTO organisation (id, name, created_at) VALUES (1, 'NGO', CURRENT_TIMESTAMP)"
+                )
+            )
+            db.execute(
+                text(
+                    "INSERT INTO class_session (id, organisation_id, title, join_code, created_at) VALUES (1, 1, '9B', 'ABCDEF', CURRENT_TIMESTAMP)"
+                )
+            )
+            for user_id, name in ((1, "Ayu"), (2, "ayu"), (3, "Budi")):
+                db.execute(
+                    text(
+                        "INSERT INTO user_account (id, organisation_id, role, display_name, class_session_id, session_token, created_at) VALUES (:i, 1, 'learner', :n, 1, 't', CURRENT_TIMESTAMP)"
+                    ),
+                    {"i": user_id, "n": name},
+                )
+            db.execute(
+                text(
+                    "INSERT INTO module_progress (user_id, course_slug, module_slug, "
+                    "started_at, attempt_count, updated_at) VALUES (1, 'c', 'm', "
+                    "CURRENT_TIMESTAMP, 0, CURRENT_TIMESTAMP)"
+                )
+            )
+        migrations.upgrade(database_url)
+        with engine.connect() as db:
+            # SQLite rebuilds user_account: no cascade may delete anyone's progress.
+            progress = "SELECT count(*) FROM module_progress"
+            assert db.execute(text(progress)).scalar() == 1
+            keys = db.execute(
+                text("SELECT user_id, name_key FROM membership ORDER BY user_id")
+            ).all()
+            assert keys == [(1, "ayu"), (2, "ayu 2"), (3, "budi")]
+            ids = db.execute(text("SELECT public_id FROM user_account")).scalars().all()
+            assert len(set(ids)) == 3 and all(len(i) == 16 for i in ids)
+            assert db.execute(text("SELECT public_id FROM class_session")).scalar()
+        migrations.downgrade(database_url, "d6568853e54f")
+        with engine.connect() as db:
+            back = (
+                db.execute(text("SELECT class_session_id FROM user_account"))
+                .scalars()
+                .all()
+            )
+            assert back == [1, 1, 1]
+    finally:
+        engine.dispose()

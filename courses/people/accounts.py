@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courses.people import codes
-from courses.people.models import ClassSession, Organisation, Role, User
+from courses.people.models import Organisation, Role, User
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -38,6 +38,10 @@ class AccountError(ValueError):
         self.code = code
 
 
+# Characters that draw nothing although Unicode counts them as letters or symbols.
+BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u180e")
+
+
 def clean_display_name(raw: str) -> str:
     """Return a display name in NFC, or raise AccountError for empty or hidden chars."""
     name = unicodedata.normalize("NFC", (raw or "").strip())
@@ -47,20 +51,14 @@ def clean_display_name(raw: str) -> str:
         raise AccountError("display_name", "too-long")
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn"} for ch in name):
         raise AccountError("display_name", "invisible")
+    if not any(_visible(ch) for ch in name):
+        raise AccountError("display_name", "invisible")
     return name
 
 
-def open_session_by_code(session: Session, raw_code: str) -> ClassSession:
-    """Return the open class session with this join code, or raise AccountError."""
-    code = codes.normalise(raw_code)
-    if not codes.JOIN_CODE.match(code):
-        raise AccountError("join_code", "unknown")
-    found = session.scalars(
-        select(ClassSession).where(ClassSession.join_code == code)
-    ).first()
-    if found is None or found.closed_at is not None:
-        raise AccountError("join_code", "unknown")
-    return found
+def _visible(ch: str) -> bool:
+    """Return True for a character that shows on screen (a letter, digit or mark)."""
+    return ch not in BLANKS and unicodedata.category(ch)[0] in "LNPS"
 
 
 @dataclass(frozen=True)
@@ -72,24 +70,23 @@ class NewLearner:
 
 
 def create_learner(
-    session: Session, class_session: ClassSession, display_name: str, code_key: bytes
+    session: Session, organisation_id: int, display_name: str, code_key: bytes
 ) -> NewLearner:
-    """Create a learner in a class session with a fresh personal code."""
+    """Add a learner with a fresh personal code (flushed, not committed)."""
+    name = clean_display_name(display_name)
     for _attempt in range(5):
         personal_code = codes.new_code(codes.PERSONAL_CODE_LENGTH)
         user = User(
-            organisation_id=class_session.organisation_id,
-            class_session_id=class_session.id,
+            organisation_id=organisation_id,
             role=Role.LEARNER.value,
-            display_name=clean_display_name(display_name),
+            display_name=name,
             resume_code_hash=codes.code_hash(personal_code, code_key),
             session_token=secrets.token_urlsafe(24),
         )
-        session.add(user)
         try:
-            session.commit()
-        except IntegrityError:  # a personal code collision: astronomically rare
-            session.rollback()
+            with session.begin_nested():  # a code collision: astronomically rare
+                session.add(user)
+        except IntegrityError:
             continue
         return NewLearner(user, personal_code)
     raise RuntimeError("could not create a unique personal code")
@@ -172,7 +169,7 @@ def staff_by_password(session: Session, username: str, password: str) -> User:
     ).first()
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     valid = check_password_hash(stored, password or "")
-    if user is None or user.is_learner or not valid:
+    if user is None or user.is_learner or not valid or not user.active:
         raise AccountError("password", "invalid")
     return user
 
@@ -194,32 +191,6 @@ def get_or_create_organisation(session: Session, name: str) -> Organisation:
     session.add(organisation)
     session.commit()
     return organisation
-
-
-def create_class_session(
-    session: Session,
-    organisation: Organisation,
-    title: str,
-    facilitator: User | None = None,
-    country: str | None = None,
-) -> ClassSession:
-    """Create a class session with a fresh, unused join code."""
-    for _attempt in range(10):
-        class_session = ClassSession(
-            organisation_id=organisation.id,
-            facilitator_id=facilitator.id if facilitator else None,
-            title=title,
-            join_code=codes.new_code(codes.JOIN_CODE_LENGTH),
-            country=country,
-        )
-        session.add(class_session)
-        try:
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            continue
-        return class_session
-    raise RuntimeError("could not find an unused join code")
 
 
 def delete_account(session: Session, user: User) -> None:

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from limits import parse
 
-from courses.people import accounts, codes
+from courses.people import accounts, codes, roster
 from courses.people.models import User
 from courses.platform.db import get_session
 from courses.platform.extensions import login_manager
@@ -60,10 +60,8 @@ def join() -> Response | tuple[str, int] | str:
         return _too_many()
     db = get_session()
     try:
-        class_session = accounts.open_session_by_code(db, form["join_code"])
-        learner = accounts.create_learner(
-            db, class_session, form["display_name"], code_key()
-        )
+        class_session = roster.session_by_code(db, form["join_code"])
+        learner = roster.join_new(db, class_session, form["display_name"], code_key())
     except accounts.AccountError as error:
         current_app.logger.info("join refused: %s", error.code)
         if error.field == "join_code" and not slow_failure():
@@ -121,6 +119,11 @@ def _join_message(error: accounts.AccountError) -> str:
         "empty": _l("Please type a name to show in class."),
         "too-long": _l("Please use a shorter name (at most 40 characters)."),
         "invisible": _l("Please use only letters, numbers, spaces and punctuation."),
+        "closed": _l("This class has ended, so it cannot be joined any more."),
+        "taken": _l(
+            "Someone in this class already uses that name. Add an initial, "
+            'for example "Ayu S".'
+        ),
     }
     return str(messages.get(error.code, messages["unknown"]))
 

@@ -1,32 +1,40 @@
-"""Database models: people and what they did. Course content is never stored here.
-
-Content (courses, modules, quizzes) lives in Markdown files; the database refers to
-it by course and module slug, so a module keeps its progress across languages and edits.
-"""
+"""Organisations and people: learners (a display name only) and staff (a password)."""
 
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.platform.db import Base
+
+if TYPE_CHECKING:
+    from courses.people.models.class_sessions import ClassSession, Membership
 
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    """Return a random public id: 96 bits, URL-safe, 16 characters."""
+    return secrets.token_urlsafe(12)
+
+
+def public_id_column() -> Mapped[str]:
+    """Return the column holding a record's public id."""
+    return mapped_column(String(22), unique=True, default=new_public_id)
+
+
+def created_at_column() -> Mapped[datetime]:
+    """Return the column holding when a record was made."""
+    return mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Role(enum.StrEnum):
@@ -44,10 +52,9 @@ class Organisation(Base):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = public_id_column()
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    created_at: Mapped[datetime] = created_at_column()
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
 
@@ -58,6 +65,7 @@ class User(UserMixin, Base):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = public_id_column()
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
@@ -67,19 +75,16 @@ class User(UserMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # HMAC of the learner's sign-back-in code under CODE_KEY; never the code itself.
     resume_code_hash: Mapped[str | None] = mapped_column(String(80), unique=True)
-    class_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("class_session.id", ondelete="CASCADE"), index=True
-    )
     locale: Mapped[str | None] = mapped_column(String(8))
     # Part of the login cookie; replaced on sign-out so a copied cookie stops working.
     session_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    # A deactivated staff account cannot sign in; its sessions and records stay.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
-    class_session: Mapped[ClassSession | None] = relationship(
-        back_populates="learners", foreign_keys=[class_session_id]
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", passive_deletes=True
     )
 
     def get_id(self) -> str:
@@ -91,78 +96,38 @@ class User(UserMixin, Base):
         """Return True for learners, who have no password."""
         return self.role == Role.LEARNER.value
 
+    @property
+    def is_active(self) -> bool:
+        """Return False for a deactivated account (Flask-Login signs it out)."""
+        return bool(self.active)
 
-class ClassSession(Base):
-    """A school class or village workshop that learners join with a code."""
-
-    __tablename__ = "class_session"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
-    )
-    # use_alter: users and sessions refer to each other, so this key is added last.
-    facilitator_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True), index=True
-    )
-    title: Mapped[str] = mapped_column(String(120))
-    join_code: Mapped[str] = mapped_column(String(12), unique=True)
-    country: Mapped[str | None] = mapped_column(String(2))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-    learners: Mapped[list[User]] = relationship(
-        back_populates="class_session", foreign_keys=[User.class_session_id]
-    )
+    @property
+    def class_session(self) -> ClassSession | None:
+        """Return the session the learner joined last (None if none)."""
+        if not self.memberships:
+            return None
+        latest = max(self.memberships, key=lambda m: (m.joined_at, m.id))
+        return latest.session
 
 
-class ModuleProgress(Base):
-    """One learner's state in one module: started, completed, scores."""
+class StaffLink(Base):
+    """A one-time link to set a staff member's password (no e-mail needed).
 
-    __tablename__ = "module_progress"
-    __table_args__ = (UniqueConstraint("user_id", "course_slug", "module_slug"),)
+    Only a hash of the link's token is stored; it expires and works once.
+    """
+
+    __tablename__ = "staff_link"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    course_slug: Mapped[str] = mapped_column(String(80))
-    module_slug: Mapped[str] = mapped_column(String(80))
-    started_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
     )
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    best_percent: Mapped[int | None] = mapped_column(Integer)
-    latest_percent: Mapped[int | None] = mapped_column(Integer)
-    attempt_count: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-
-class QuizAttempt(Base):
-    """One graded quiz submission, frozen against the quiz it was graded with."""
-
-    __tablename__ = "quiz_attempt"
-    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
-    course_slug: Mapped[str] = mapped_column(String(80))
-    module_slug: Mapped[str] = mapped_column(String(80))
-    language: Mapped[str] = mapped_column(String(8))
-    quiz_fingerprint: Mapped[str] = mapped_column(String(64))
-    idempotency_key: Mapped[str] = mapped_column(String(64))
-    answers: Mapped[dict[str, list[int]]] = mapped_column(JSON)
-    correct: Mapped[dict[str, bool]] = mapped_column(JSON)
-    score: Mapped[int] = mapped_column(Integer)
-    max_score: Mapped[int] = mapped_column(Integer)
-    percent: Mapped[int] = mapped_column(Integer)
-    passed: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow
-    )
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -1,0 +1,55 @@
+"""Database models: people and what they did. Course content is never stored here.
+
+Content (courses, modules, quizzes) lives in Markdown files; the database refers to
+it by course and module slug, so a module keeps its progress across languages and edits.
+Importing this package registers every table on `Base.metadata`.
+
+    identity        organisations, people (learners and staff), one-time staff links
+    learning        progress per module and graded quiz attempts
+    class_sessions  school classes and village workshops: modules, facilitators,
+                    memberships, head counts and group answers
+
+Every record a laptop can make offline has a random `public_id`, so records made on
+different machines merge without clashes; URLs show it instead of the key.
+"""
+
+from courses.people.models.class_sessions import (
+    AGE_BANDS,
+    SESSION_KINDS,
+    SEXES,
+    ClassSession,
+    CoFacilitator,
+    GroupAnswer,
+    HeadCount,
+    Membership,
+    SessionModule,
+)
+from courses.people.models.identity import (
+    Organisation,
+    Role,
+    StaffLink,
+    User,
+    new_public_id,
+    utcnow,
+)
+from courses.people.models.learning import ModuleProgress, QuizAttempt
+
+__all__ = [
+    "AGE_BANDS",
+    "SESSION_KINDS",
+    "SEXES",
+    "ClassSession",
+    "CoFacilitator",
+    "GroupAnswer",
+    "HeadCount",
+    "Membership",
+    "ModuleProgress",
+    "Organisation",
+    "QuizAttempt",
+    "Role",
+    "SessionModule",
+    "StaffLink",
+    "User",
+    "new_public_id",
+    "utcnow",
+]

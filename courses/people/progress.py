@@ -83,11 +83,16 @@ def record_attempt(
     version: ModuleVersion,
     grade: Grade,
     key: str,
+    session_id: int | None = None,
 ) -> RecordedAttempt:
-    """Store a graded attempt once per key; update progress in the same transaction."""
+    """Store a graded attempt once per key; update progress in the same transaction.
+
+    `session_id` is the class session the learner is in, if any.
+    """
     assert version.quiz is not None  # noqa: S101 - callers only grade modules with quizzes
     attempt = QuizAttempt(
         user_id=user.id,
+        session_id=session_id,
         course_slug=course.slug,
         module_slug=module.slug,
         language=version.language,

@@ -115,8 +115,16 @@ def submit_quiz(course_slug: str, module_slug: str) -> Response:
         )
     result = grade(version.quiz, chosen, course.pass_mark)
     if current_user.is_authenticated:
+        in_session = current_user.class_session
         stored = record_attempt(
-            get_session(), current_user, course, module, version, result, key
+            get_session(),
+            current_user,
+            course,
+            module,
+            version,
+            result,
+            key,
+            session_id=in_session.id if in_session else None,
         ).attempt
         result = _grade_of(stored)
         version = module.versions.get(stored.language, version)

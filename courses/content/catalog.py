@@ -109,6 +109,9 @@ class Course:
     texts: Mapping[str, CourseText]
     guides: Mapping[str, CourseText]
     modules: tuple[Module, ...]
+    # Modules measuring the same things before and after (knowledge gain), if any.
+    pre_test: str | None = None
+    post_test: str | None = None
 
     def text(self, language: str) -> CourseText:
         """Return the course text in `language`, else in the default language."""

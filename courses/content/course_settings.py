@@ -1,4 +1,5 @@
-"""A course's `course.yaml`: default language, pass mark, order, optional modules."""
+"""A course's `course.yaml`: default language, pass mark, order, optional modules,
+and the pre-test and post-test that measure what a session's learners gained."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def read_settings(
         "pass_mark": data.get("pass_mark", 70),
         "order": data.get("order", 100),
         "optional": frozenset(data.get("optional") or []),
+        "pre_test": data.get("pre_test"),
+        "post_test": data.get("post_test"),
     }
 
 
@@ -55,6 +58,12 @@ def _setting_errors(data: dict[str, Any], languages: Sequence[str]) -> list[str]
         errors.append("pass_mark must be a whole number from 1 to 100")
     if type(data.get("order", 100)) is not int:
         errors.append("order must be a whole number")
+    for key in ("pre_test", "post_test"):
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and SLUG.match(value)):
+            errors.append(f"{key} must be the name of a module of this course")
+    if bool(data.get("pre_test")) != bool(data.get("post_test")):
+        errors.append("name both pre_test and post_test, or neither")
     if not isinstance(optional, list) or not all(
         isinstance(s, str) and SLUG.match(s) for s in optional
     ):

@@ -115,6 +115,7 @@ class CourseLoader:
             texts=texts,
             guides=guides,
             modules=modules,
+            **test_modules(folder.name, settings, modules, self.problems),
         )
 
     def _skip(self, folder: Path, message: str) -> None:
@@ -153,6 +154,26 @@ class CourseLoader:
         elif isinstance(parsed, ModuleVersion) and module:
             number, slug = int(module.group(1)), module.group(2)
             versions.setdefault(slug, {})[language] = (number, parsed)
+
+
+def test_modules(
+    course_slug: str,
+    settings: dict[str, Any],
+    modules: tuple[Module, ...],
+    problems: list[Problem],
+) -> dict[str, str | None]:
+    """Return the pre- and post-test slugs when both exist and have a quiz."""
+    pre, post = settings["pre_test"], settings["post_test"]
+    if pre is None:
+        return {"pre_test": None, "post_test": None}
+    by_slug = {m.slug: m for m in modules}
+    for slug in (pre, post):
+        module = by_slug.get(slug)
+        if module is None or module.versions[module.default_language].quiz is None:
+            message = f"test module '{slug}' is missing or has no quiz"
+            problems.append(Problem(f"{course_slug}/course.yaml", 1, message))
+            return {"pre_test": None, "post_test": None}
+    return {"pre_test": pre, "post_test": post}
 
 
 def parse_bounded(

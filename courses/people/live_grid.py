@@ -1,0 +1,201 @@
+"""The facilitator's live view of a session: who joined, where each learner is, and
+which questions the room finds hard.
+
+Built in a fixed number of queries however many learners and modules (members,
+their progress, their attempts), then assembled in Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from courses.content.catalog import Course, Module
+from courses.people.models import (
+    ClassSession,
+    Membership,
+    ModuleProgress,
+    QuizAttempt,
+    User,
+)
+
+NOT_STARTED, READING, PASSED, NOT_YET_PASSED, DONE = (
+    "not-started",
+    "reading",
+    "passed",
+    "not-yet-passed",
+    "done",
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One learner in one module."""
+
+    state: str
+    percent: int | None  # best score, when a quiz was answered
+
+
+@dataclass(frozen=True)
+class Row:
+    """One learner: their name, membership and a cell per module."""
+
+    membership: Membership
+    user: User
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    """How the room answered one question (each learner's latest attempt)."""
+
+    course: Course
+    module: Module
+    question_id: str
+    answered: int
+    right: int
+
+    @property
+    def share_right(self) -> float:
+        """Return the share of learners who answered right (0 when nobody did)."""
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The session's learners by its modules, and per-question results."""
+
+    modules: tuple[tuple[Course, Module], ...]
+    rows: tuple[Row, ...]
+    questions: tuple[QuestionStat, ...]
+    version: str  # changes whenever anything shown changes
+
+    @property
+    def hardest(self) -> QuestionStat | None:
+        """Return the question most learners got wrong (None before any answer)."""
+        answered = [q for q in self.questions if q.answered]
+        if not answered:
+            return None
+        return min(answered, key=lambda q: (q.share_right, -q.answered))
+
+
+def members(db: Session, class_session: ClassSession) -> list[tuple[Membership, User]]:
+    """Return the session's memberships with their learners, by name."""
+    query = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.session_id == class_session.id)
+        .order_by(Membership.name_key, Membership.id)
+    )
+    return [(m, u) for m, u in db.execute(query)]
+
+
+def build_grid(
+    db: Session,
+    class_session: ClassSession,
+    modules: Sequence[tuple[Course, Module]],
+) -> Grid:
+    """Return the live grid of a session (three queries)."""
+    joined = members(db, class_session)
+    user_ids = [user.id for _m, user in joined]
+    slugs = [(c.slug, m.slug) for c, m in modules]
+    progress = _progress(db, user_ids, slugs)
+    latest = _latest_attempts(db, user_ids, slugs)
+    rows = tuple(
+        Row(
+            membership,
+            user,
+            tuple(
+                _cell(progress.get((user.id, *s)), latest.get((user.id, *s)))
+                for s in slugs
+            ),
+        )
+        for membership, user in joined
+    )
+    questions = tuple(_question_stats(modules, latest.values()))
+    return Grid(tuple(modules), rows, questions, _version(joined, progress, latest))
+
+
+def _progress(
+    db: Session, user_ids: list[int], slugs: list[tuple[str, str]]
+) -> dict[tuple[int, str, str], ModuleProgress]:
+    if not user_ids or not slugs:
+        return {}
+    query = select(ModuleProgress).where(
+        ModuleProgress.user_id.in_(user_ids),
+        tuple_(ModuleProgress.course_slug, ModuleProgress.module_slug).in_(slugs),
+    )
+    return {(p.user_id, p.course_slug, p.module_slug): p for p in db.scalars(query)}
+
+
+def _latest_attempts(
+    db: Session, user_ids: list[int], slugs: list[tuple[str, str]]
+) -> dict[tuple[int, str, str], QuizAttempt]:
+    """Return each learner's latest attempt per module (one query, newest kept)."""
+    if not user_ids or not slugs:
+        return {}
+    query = (
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id.in_(user_ids),
+            tuple_(QuizAttempt.course_slug, QuizAttempt.module_slug).in_(slugs),
+        )
+        .order_by(QuizAttempt.created_at, QuizAttempt.id)
+    )
+    latest: dict[tuple[int, str, str], QuizAttempt] = {}
+    for attempt in db.scalars(query):
+        latest[(attempt.user_id, attempt.course_slug, attempt.module_slug)] = attempt
+    return latest
+
+
+def _cell(progress: ModuleProgress | None, attempt: QuizAttempt | None) -> Cell:
+    if progress is None and attempt is None:
+        return Cell(NOT_STARTED, None)
+    best = progress.best_percent if progress else None
+    if progress is not None and progress.completed_at is not None:
+        return Cell(PASSED if best is not None else DONE, best)
+    if attempt is not None:
+        return Cell(NOT_YET_PASSED, best if best is not None else attempt.percent)
+    return Cell(READING, None)
+
+
+def _question_stats(
+    modules: Sequence[tuple[Course, Module]], latest: Iterable[QuizAttempt]
+) -> list[QuestionStat]:
+    """Count, per question of the session's quizzes, answers and right answers."""
+    answered: dict[tuple[str, str, str], int] = defaultdict(int)
+    right: dict[tuple[str, str, str], int] = defaultdict(int)
+    for attempt in latest:
+        for qid, correct in attempt.correct.items():
+            key = (attempt.course_slug, attempt.module_slug, qid)
+            answered[key] += 1
+            right[key] += bool(correct)
+    stats = []
+    for course, module in modules:
+        quiz = module.versions[module.default_language].quiz
+        for question in quiz.questions if quiz else ():
+            key = (course.slug, module.slug, question.qid)
+            stats.append(
+                QuestionStat(course, module, question.qid, answered[key], right[key])
+            )
+    return stats
+
+
+def _version(
+    joined: list[tuple[Membership, User]],
+    progress: dict[tuple[int, str, str], ModuleProgress],
+    latest: dict[tuple[int, str, str], QuizAttempt],
+) -> str:
+    """Return a short token that changes when the grid would show something else."""
+    stamps: list[datetime | int | str] = [len(joined)]
+    stamps += [u.display_name for _m, u in joined]
+    stamps += [p.updated_at for p in progress.values()]
+    stamps += [a.id for a in latest.values()]
+    text = "\x1f".join(str(s) for s in stamps)  # the same in every worker process
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:12]

@@ -22,6 +22,7 @@ from courses.platform.extensions import (
     login_manager,
 )
 from courses.web import (
+    attendance,
     auth,
     cli,
     contact_groups,
@@ -29,9 +30,16 @@ from courses.web import (
     course_pages,
     editor,
     errors,
+    joining,
     learner,
     lessons,
     pages,
+    presentation,
+    reports,
+    session_learners,
+    session_tools,
+    sessions,
+    staff,
 )
 
 
@@ -59,6 +67,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     contact_groups.init_app(app)
     cli.init_app(app)
 
-    for module in (pages, course_pages, lessons, auth, learner, editor):
+    for module in (
+        pages, course_pages, lessons, auth, joining, learner, editor,  # learning
+        sessions, session_tools, session_learners, attendance, presentation,  # running
+        reports, staff,  # reporting and the organisation
+    ):  # fmt: skip
         app.register_blueprint(module.bp)
     return app

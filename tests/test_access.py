@@ -22,15 +22,23 @@ def test_nothing_is_exempt_from_csrf(app: Flask):
     assert not csrf._exempt_views and not csrf._exempt_blueprints
 
 
+SAMPLE_VALUES = {
+    "course_slug": "sample-course",
+    "module_slug": "first-steps",
+    "language": "en",
+    "token": "t" * 20,
+}
+
+
 def post_urls(app: Flask) -> list[str]:
     """Return a concrete URL for every rule that accepts POST."""
     urls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if "POST" in (rule.methods or ()):
-                values = {arg: "sample-course" for arg in rule.arguments}
-                if "module_slug" in values:
-                    values["module_slug"] = "first-steps"
+                values = {
+                    arg: SAMPLE_VALUES.get(arg, "A" * 16) for arg in rule.arguments
+                }
                 urls.append(url_for(rule.endpoint, **values))
     return urls
 

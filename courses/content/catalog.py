@@ -58,6 +58,8 @@ class ModuleVersion:
     key_points: tuple[Markup, ...]  # three to five, shown before the lesson
     words: int  # in the lesson and its quiz, for the reading time
     body: tuple[Segment, ...]
+    # The body cut before each second-level heading: the slides of the projector view.
+    sections: tuple[tuple[Segment, ...], ...]
     quiz: Quiz | None
     after_quiz: tuple[Segment, ...]  # e.g. the sources, shown after the quiz
     blob_id: str  # git's id of the file's bytes: a translation names its source's

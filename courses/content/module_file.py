@@ -113,7 +113,8 @@ class FileParser:
             summary=str(meta.get("summary") or ""),
             key_points=self._key_points(meta.get("key_points"), lesson, rel),
             words=words,
-            body=self.segments("\n".join(lesson)),
+            body=(body := self.segments("\n".join(lesson))),
+            sections=split_sections(body),
             quiz=quiz,
             after_quiz=self.segments("\n".join(after)),
             blob_id=blob_id(data),
@@ -149,6 +150,25 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+SECTION_START = re.compile(r"(?=<h2[ >])")
+
+
+def split_sections(body: tuple[Segment, ...]) -> tuple[tuple[Segment, ...], ...]:
+    """Cut rendered segments before each <h2>, keeping contacts in their section."""
+    sections: list[list[Segment]] = [[]]
+    for segment in body:
+        if segment.html is None:
+            sections[-1].append(segment)
+            continue
+        pieces = SECTION_START.split(str(segment.html))
+        for index, piece in enumerate(pieces):
+            if index > 0 or (piece.startswith("<h2") and sections[-1]):
+                sections.append([])
+            if piece.strip():
+                sections[-1].append(Segment(html=Markup(piece)))  # noqa: S704 - sanitised
+    return tuple(tuple(s) for s in sections if s)
 
 
 def read_review(meta: dict[str, Any]) -> str | None:

@@ -218,19 +218,22 @@ def session_for(db: Session, user: User, public_id: str) -> ClassSession | None:
     return db.scalars(query).first()
 
 
-def colleagues(db: Session, user: User) -> list[User]:
-    """Return the active facilitators and admins of `user`'s organisation but them."""
+def candidates(
+    db: Session, class_session: ClassSession, current: Sequence[User]
+) -> list[User]:
+    """Return who could co-facilitate: the organisation's active facilitators and
+    admins, but not the session's facilitator or those already helping."""
+    taken = {u.id for u in current} | {class_session.facilitator_id}
     query = (
         select(User)
         .where(
-            User.organisation_id == user.organisation_id,
+            User.organisation_id == class_session.organisation_id,
             User.role.in_(RUNS_SESSIONS),
             User.active.is_(True),
-            User.id != user.id,
         )
         .order_by(User.display_name)
     )
-    return list(db.scalars(query))
+    return [u for u in db.scalars(query) if u.id not in taken]
 
 
 def co_facilitators(db: Session, class_session: ClassSession) -> list[User]:

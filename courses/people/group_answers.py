@@ -50,13 +50,13 @@ def read_votes(question: Question, form: Mapping[str, str]) -> dict[str, int] | 
 def save_votes(
     db: Session,
     class_session: ClassSession,
-    course_slug: str,
-    module_slug: str,
+    slugs: tuple[str, str],
     quiz: Quiz,
     question: Question,
     counts: dict[str, int],
 ) -> None:
-    """Store (or correct) the room's votes on one question."""
+    """Store (or correct) the room's votes on one question of (course, module)."""
+    course_slug, module_slug = slugs
     row = db.scalars(
         select(GroupAnswer).where(
             GroupAnswer.session_id == class_session.id,

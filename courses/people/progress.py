@@ -225,3 +225,28 @@ def next_module(course: Course, rows: dict[tuple[str, str], ModuleProgress]) -> 
         if row is None or row.completed_at is None:
             return module
     return course.modules[0]
+
+
+def pre_test_answers_hidden(
+    session: Session, user: User | None, course: Course
+) -> bool:
+    """Return True while a learner may not see the pre-test's right answers.
+
+    They are shown once the learner has taken the post-test, or once the facilitator
+    of the session they are in has released them; never to someone not signed in.
+    """
+    if course.pre_test is None:
+        return False
+    if user is None or not user.is_authenticated:
+        return True
+    released = user.class_session is not None and user.class_session.answers_released_at
+    if released:
+        return False
+    took_post_test = session.scalars(
+        select(QuizAttempt.id).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.course_slug == course.slug,
+            QuizAttempt.module_slug == course.post_test,
+        )
+    ).first()
+    return took_post_test is None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from courses.content.catalog import Catalog, Course, Module
 from courses.people.facilitation import covered_modules
+from courses.people.live_grid import members
 from courses.people.models import (
     AGE_BANDS,
     SEXES,
@@ -30,6 +31,7 @@ from courses.people.models import (
     Membership,
     ModuleProgress,
     QuizAttempt,
+    User,
 )
 
 Counts = dict[tuple[str, str], int]
@@ -157,7 +159,7 @@ def session_reports(
     user_ids = sorted({u for users in members.values() for u in users})
     counts = _head_counts(db, ids)
     progress = _progress(db, user_ids)
-    tests = _test_attempts(db, user_ids, catalog)
+    tests = test_scores(db, user_ids, catalog)
     votes = _group_answers(db, ids)
     reports = []
     for class_session in sessions:
@@ -268,6 +270,36 @@ def _head_counts(db: Session, session_ids: list[int]) -> dict[int, Counts]:
     return found
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A learner of a session who completed one of its courses (a certificate)."""
+
+    membership: Membership
+    user: User
+    course: Course
+    completed_on: date
+
+
+def completions(
+    db: Session, class_session: ClassSession, catalog: Catalog
+) -> list[Completion]:
+    """Return every course of the session each of its learners completed (2 queries)."""
+    joined = members(db, class_session)
+    progress = _progress(db, [user.id for _m, user in joined])
+    courses = dict.fromkeys(c for c, _m in covered_modules(class_session, catalog))
+    found = []
+    for membership, user in joined:
+        for course in courses:
+            rows = [
+                progress.get((user.id, course.slug, m.slug))
+                for m in course.required_modules
+            ]
+            if rows and all(r is not None and r.completed_at for r in rows):
+                last = max(r.completed_at for r in rows if r and r.completed_at)
+                found.append(Completion(membership, user, course, last.date()))
+    return found
+
+
 def _progress(
     db: Session, user_ids: list[int]
 ) -> dict[tuple[int, str, str], ModuleProgress]:
@@ -275,7 +307,7 @@ def _progress(
     return {(p.user_id, p.course_slug, p.module_slug): p for p in db.scalars(query)}
 
 
-def _test_attempts(
+def test_scores(
     db: Session, user_ids: list[int], catalog: Catalog
 ) -> dict[tuple[int, str, str], list[int]]:
     """Return the percents of pre- and post-test attempts, oldest first."""

@@ -10,8 +10,11 @@ from typing import Any, TypeVar
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from courses.people.models import Role
+from courses.people import facilitation
+from courses.people.models import ClassSession, Membership, Role
+from courses.platform.db import get_session
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -51,3 +54,37 @@ def roles(*allowed: Role) -> Callable[[View], View]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+# Staff who run sessions: facilitators see their own and co-facilitated sessions,
+# admins their organisation's (courses.people.facilitation.visible_sessions).
+RUNS_SESSIONS = (Role.FACILITATOR, Role.ADMIN)
+
+
+def session_or_404(public_id: str) -> ClassSession:
+    """Return the session if the signed-in staff member may see it; 404 otherwise.
+
+    The one place where a session id from a URL is checked against who asks, so an
+    id guessed or copied from another facilitator or organisation answers 404.
+    """
+    found = facilitation.session_for(get_session(), current_user, public_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def membership_or_404(class_session: ClassSession, public_id: str) -> Membership:
+    """Return a membership of this session by its public id; 404 otherwise."""
+    found = (
+        get_session()
+        .scalars(
+            select(Membership).where(
+                Membership.public_id == public_id,
+                Membership.session_id == class_session.id,
+            )
+        )
+        .first()
+    )
+    if found is None:
+        abort(404)
+    return found

@@ -44,6 +44,12 @@ def render_error(
     return page, code
 
 
+def too_many_tries() -> tuple[str, int]:
+    """Answer 429 with the usual page: many tries in a short time."""
+    title, message = MESSAGES[429]
+    return render_error(429, str(title), str(message))
+
+
 def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
     """Render any HTTP error with our page."""
     code = error.code or 500

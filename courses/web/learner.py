@@ -21,6 +21,7 @@ from courses.people.progress import (
     course_complete,
     module_states,
     next_module,
+    pre_test_answers_hidden,
     progress_by_module,
 )
 from courses.platform.content_store import get_catalog
@@ -72,7 +73,13 @@ def data() -> str:
 def attempt(attempt_id: int) -> str:
     """Show one of the signed-in person's own attempts (404 for anyone else's)."""
     found = attempt_of(get_session(), current_user, attempt_id) or abort(404)
-    return render_template("learner/attempt.html", attempt=found)
+    course = get_catalog().course(found.course_slug)
+    hidden = (
+        course is not None
+        and found.module_slug == course.pre_test
+        and pre_test_answers_hidden(get_session(), current_user, course)
+    )
+    return render_template("learner/attempt.html", attempt=found, hidden=hidden)
 
 
 @bp.post("/new-code")

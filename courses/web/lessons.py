@@ -12,7 +12,12 @@ from flask_login import current_user
 from courses.content.catalog import Course, Module, ModuleVersion
 from courses.content.grading import AnswerError, Grade, grade, read_answers
 from courses.people.models import QuizAttempt
-from courses.people.progress import mark_done, record_attempt, start_module
+from courses.people.progress import (
+    mark_done,
+    pre_test_answers_hidden,
+    record_attempt,
+    start_module,
+)
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
 from courses.platform.locale import current_language
@@ -34,6 +39,7 @@ class QuizView:
     grade: Grade | None = None
     error: str | None = None
     error_questions: tuple[str, ...] = ()
+    hide_answers: bool = False  # a pre-test before the post-test: no right answers
 
 
 def _find(course_slug: str, module_slug: str) -> tuple[Course, Module]:
@@ -129,6 +135,9 @@ def submit_quiz(course_slug: str, module_slug: str) -> Response:
         result = _grade_of(stored)
         version = module.versions.get(stored.language, version)
     view = QuizView(submission_id=key, chosen=result.chosen, grade=result)
+    if module.slug == course.pre_test:
+        user = current_user if current_user.is_authenticated else None
+        view.hide_answers = pre_test_answers_hidden(get_session(), user, course)
     return _render(course, module, version, view)
 
 

@@ -33,6 +33,23 @@
   forgetHistory();
   document.addEventListener("htmx:afterSettle", forgetHistory);
 
+  // Projector view: arrow keys (or Page Up/Down, as presentation clickers send) move
+  // between parts, except while typing a number of raised hands.
+  document.addEventListener("keydown", function (event) {
+    if (!document.querySelector("[data-present]")) return;
+    var tag = event.target && event.target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return;
+    var forward = event.key === "ArrowRight" || event.key === "PageDown";
+    var back = event.key === "ArrowLeft" || event.key === "PageUp";
+    if (document.documentElement.dir === "rtl") {
+      forward = event.key === "ArrowLeft" || event.key === "PageDown";
+      back = event.key === "ArrowRight" || event.key === "PageUp";
+    }
+    if (!forward && !back) return;
+    var link = document.querySelector(forward ? "a[rel=next]" : "a[rel=prev]");
+    if (link) window.location.assign(link.href);
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var now = Date.now();

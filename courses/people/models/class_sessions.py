@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.people.models.identity import (
+    Organisation,
     User,
     created_at_column,
     public_id_column,
@@ -71,6 +72,7 @@ class ClassSession(Base):
     )
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    organisation: Mapped[Organisation] = relationship()
     facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])
     modules: Mapped[list[SessionModule]] = relationship(
         order_by="SessionModule.position",

@@ -23,7 +23,7 @@ from flask_login import current_user, login_user, logout_user
 from limits import parse
 
 from courses.people import accounts
-from courses.people.models import User
+from courses.people.models import Role, User
 from courses.platform.db import get_session
 from courses.platform.extensions import login_manager
 from courses.platform.guessing import hit, over, slow_failure
@@ -48,7 +48,7 @@ def start() -> str:
 @public
 def login() -> Response | tuple[str, int] | str:
     """Sign in as a facilitator, editor or admin."""
-    next_url = safe_next(request.args.get("next"), url_for("pages.home"))
+    next_url = safe_next(request.args.get("next"), "")
     if request.method == "GET":
         return render_template(
             "auth/login.html", username="", error=None, next=next_url
@@ -75,9 +75,18 @@ def login() -> Response | tuple[str, int] | str:
         return _login_form(username, error, next_url, 400)
     sign_in(user, remember=False)  # staff: no long-lived cookie, timeouts apply
     current_app.logger.info("staff signed in: user=%s role=%s", user.id, user.role)
-    response = redirect(next_url)
+    response = redirect(next_url or _home_of(user))
     remember_device(response, username)
     return response
+
+
+def _home_of(user: User) -> str:
+    """Return where a staff member starts: their sessions, or the editors' board."""
+    if user.role in (Role.FACILITATOR.value, Role.ADMIN.value):
+        return url_for("sessions.index")
+    if user.role == Role.EDITOR.value:
+        return url_for("editor.index")
+    return url_for("pages.home")
 
 
 def _login_form(

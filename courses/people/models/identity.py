@@ -86,6 +86,12 @@ class User(UserMixin, Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", passive_deletes=True
     )
+    # The sessions joined, newest first, loaded in one query (the header needs it).
+    sessions_joined: Mapped[list[ClassSession]] = relationship(
+        secondary="membership",
+        order_by="(Membership.joined_at.desc(), Membership.id.desc())",
+        viewonly=True,
+    )
 
     def get_id(self) -> str:
         """Return the login cookie's id: user id and the current session token."""
@@ -104,10 +110,7 @@ class User(UserMixin, Base):
     @property
     def class_session(self) -> ClassSession | None:
         """Return the session the learner joined last (None if none)."""
-        if not self.memberships:
-            return None
-        latest = max(self.memberships, key=lambda m: (m.joined_at, m.id))
-        return latest.session
+        return self.sessions_joined[0] if self.sessions_joined else None
 
 
 class StaffLink(Base):

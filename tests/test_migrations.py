@@ -50,18 +50,22 @@ def test_learners_move_to_memberships_and_rows_get_public_ids(database_url):
         with engine.begin() as db:
             db.execute(
                 text(
-                    "INSERT INTO organisation (id, name, created_at) VALUES (1, 'NGO', CURRENT_TIMESTAMP)"
+                    "INSERT INTO organisation (id, name, created_at) "
+                    "VALUES (1, 'NGO', CURRENT_TIMESTAMP)"
                 )
             )
             db.execute(
                 text(
-                    "INSERT INTO class_session (id, organisation_id, title, join_code, created_at) VALUES (1, 1, '9B', 'ABCDEF', CURRENT_TIMESTAMP)"
+                    "INSERT INTO class_session (id, organisation_id, title, join_code, "
+                    "created_at) VALUES (1, 1, '9B', 'ABCDEF', CURRENT_TIMESTAMP)"
                 )
             )
             for user_id, name in ((1, "Ayu"), (2, "ayu"), (3, "Budi")):
                 db.execute(
                     text(
-                        "INSERT INTO user_account (id, organisation_id, role, display_name, class_session_id, session_token, created_at) VALUES (:i, 1, 'learner', :n, 1, 't', CURRENT_TIMESTAMP)"
+                        "INSERT INTO user_account (id, organisation_id, role, "
+                        "display_name, class_session_id, session_token, created_at) "
+                        "VALUES (:i, 1, 'learner', :n, 1, 't', CURRENT_TIMESTAMP)"
                     ),
                     {"i": user_id, "n": name},
                 )

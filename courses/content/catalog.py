@@ -68,6 +68,12 @@ class ModuleVersion:
     review: str | None = None  # machine-assisted | reviewed (translations only)
 
     @property
+    def contact_ids(self) -> tuple[str, ...]:
+        """Return the help contacts the module shows, in order."""
+        segments = (*self.body, *self.after_quiz)
+        return tuple(s.contact_id for s in segments if s.contact_id)
+
+    @property
     def minutes(self) -> int:
         """Return the reading time at a slow reader's pace, rounded up."""
         return max(1, -(-self.words // WORDS_PER_MINUTE))

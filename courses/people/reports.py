@@ -286,7 +286,7 @@ def completions(
     """Return every course of the session each of its learners completed (2 queries)."""
     joined = members(db, class_session)
     progress = _progress(db, [user.id for _m, user in joined])
-    courses = dict.fromkeys(c for c, _m in covered_modules(class_session, catalog))
+    courses = {c.slug: c for c, _m in covered_modules(class_session, catalog)}.values()
     found = []
     for membership, user in joined:
         for course in courses:

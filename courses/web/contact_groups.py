@@ -1,6 +1,6 @@
 """The Get help page's data: contacts grouped by country, the reader's country first."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from babel import Locale
@@ -75,3 +75,33 @@ def contacts_by_country(
 def init_app(app: Flask) -> None:
     """Let templates name a contact's country in the reader's language."""
     app.add_template_global(country_name)
+    app.add_template_global(alternatives)
+
+
+# Whose help a reader of a language most likely needs (the lessons in that language
+# are written for readers in that country); no entry: no preference.
+HOME_COUNTRIES = {"id": "ID", "en": "ID", "tl": "PH", "vi": "VN"}
+
+
+def alternatives(
+    contact: Contact,
+    contacts: Mapping[str, Contact],
+    language: str,
+    shown: Iterable[str],
+) -> list[Contact]:
+    """Return the sound contacts to show beside one that needs confirming.
+
+    Those of the reader's country come first (alone, when there are some); contacts
+    the page shows anyway are left out, so no card appears twice.
+    """
+    if contact.caution is None:
+        return []
+    already = set(shown)
+    sound = [
+        contacts[i]
+        for i in contact.see_also
+        if i in contacts and contacts[i].caution is None and i not in already
+    ]
+    home = HOME_COUNTRIES.get(language)
+    local = [c for c in sound if c.country == home]
+    return local or sound

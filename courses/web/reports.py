@@ -48,18 +48,18 @@ def session_csv(session_id: str) -> Response:
     modules = facilitation.covered_modules(class_session, catalog)
     grid = live_grid.build_grid(db, class_session, modules)
     tests = reports.test_scores(db, [row.user.id for row in grid.rows], catalog)
-    tested = [c for c, _m in modules if c.pre_test and c.post_test]
+    tested = {c.slug: c for c, _m in modules if c.pre_test and c.post_test}.values()
     language = current_language()
     header = [_("Learner"), _("Joined")]
     header += [m.version(language).title for _c, m in modules]
-    for course in dict.fromkeys(tested):
+    for course in tested:
         title = course.text(language).title
         header += [f"{title}: {_('pre-test')} %", f"{title}: {_('post-test')} %"]
     rows = []
     for row in grid.rows:
         cells = [row.user.display_name, row.membership.joined_at.date().isoformat()]
         cells += [_cell_text(cell) for cell in row.cells]
-        for course in dict.fromkeys(tested):
+        for course in tested:
             before = tests.get((row.user.id, course.slug, course.pre_test or ""))
             after = tests.get((row.user.id, course.slug, course.post_test or ""))
             cells += [before[0] if before else "", after[-1] if after else ""]

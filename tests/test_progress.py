@@ -84,9 +84,9 @@ def test_a_learner_never_sees_another_learners_attempts(app):
     join(ayu, code, "Ayu")
     join(budi, code, "Budi")
     submit(ayu, RIGHT)
-    attempt_id = rows(app, QuizAttempt)[0].id
+    attempt_id = rows(app, QuizAttempt)[0].public_id
     assert ayu.get(f"/me/attempts/{attempt_id}").status_code == 200
-    for probe in (attempt_id, attempt_id + 1, attempt_id - 1, 999999):
+    for probe in (attempt_id, "1", str(2**64), "A" * 16, "1" * 400):
         assert budi.get(f"/me/attempts/{probe}").status_code == 404
     data = budi.get("/me/data").get_data(as_text=True)
     assert "Ayu" not in data and "first-steps" not in data

@@ -67,6 +67,10 @@ def _progress_key(user: User, course: Course, module: Module) -> tuple[object, .
     )
 
 
+class ReusedSubmission(ValueError):
+    """A submission id already used for another module's quiz (a tampered form)."""
+
+
 @dataclass(frozen=True)
 class RecordedAttempt:
     """The stored attempt and whether this call created it (False on a replay)."""
@@ -116,6 +120,8 @@ def record_attempt(
                 QuizAttempt.user_id == user.id, QuizAttempt.idempotency_key == key
             )
         ).one()
+        if (existing.course_slug, existing.module_slug) != (course.slug, module.slug):
+            raise ReusedSubmission(key) from None
         return RecordedAttempt(existing, created=False)
     _apply_to_progress(session, user, course, module, grade)
     session.commit()
@@ -168,10 +174,10 @@ def attempts_of(session: Session, user: User) -> list[QuizAttempt]:
     return list(session.scalars(query))
 
 
-def attempt_of(session: Session, user: User, attempt_id: int) -> QuizAttempt | None:
+def attempt_of(session: Session, user: User, public_id: str) -> QuizAttempt | None:
     """Return one of the learner's own attempts, or None (never another's)."""
     query = select(QuizAttempt).where(
-        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id
+        QuizAttempt.public_id == public_id, QuizAttempt.user_id == user.id
     )
     return session.scalars(query).first()
 

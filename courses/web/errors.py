@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,11 +50,16 @@ def too_many_tries() -> tuple[str, int]:
     return render_error(429, str(title), str(message))
 
 
-def handle_http_error(error: HTTPException) -> tuple[str, int] | Response:
-    """Render any HTTP error with our page."""
+def handle_http_error(error: HTTPException) -> Response:
+    """Render any HTTP error with our page, keeping its headers (Allow on a 405)."""
     code = error.code or 500
     title, message = MESSAGES.get(code, MESSAGES[400 if code < 500 else 500])
-    return render_error(code, str(title), str(message))
+    page, status = render_error(code, str(title), str(message))
+    response = make_response(page, status)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
@@ -62,7 +67,10 @@ def handle_csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
     view = current_app.view_functions.get(request.endpoint or "")
     retry = getattr(view, "on_csrf_error", None)
     if retry is not None:
-        return retry(**(request.view_args or {}))
+        try:
+            return retry(**(request.view_args or {}))
+        except HTTPException as error:  # e.g. the form was for a module that is gone
+            return handle_http_error(error)
     return render_error(400, str(CSRF_MESSAGE[0]), str(CSRF_MESSAGE[1]))
 
 

@@ -29,6 +29,7 @@ from courses.platform.db import get_session
 from courses.platform.keys import code_key
 from courses.platform.locale import current_language
 from courses.web.access import signed_in
+from courses.web.converters import PUBLIC_ID_RULE
 
 bp = Blueprint("learner", __name__, url_prefix="/me")
 
@@ -68,9 +69,9 @@ def data() -> str:
     )
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get(f"/attempts/<{PUBLIC_ID_RULE}:attempt_id>")
 @signed_in
-def attempt(attempt_id: int) -> str:
+def attempt(attempt_id: str) -> str:
     """Show one of the signed-in person's own attempts (404 for anyone else's)."""
     found = attempt_of(get_session(), current_user, attempt_id) or abort(404)
     course = get_catalog().course(found.course_slug)

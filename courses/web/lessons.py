@@ -13,6 +13,7 @@ from courses.content.catalog import Course, Module, ModuleVersion
 from courses.content.grading import AnswerError, Grade, grade, read_answers
 from courses.people.models import QuizAttempt
 from courses.people.progress import (
+    ReusedSubmission,
     mark_done,
     pre_test_answers_hidden,
     record_attempt,
@@ -122,16 +123,23 @@ def submit_quiz(course_slug: str, module_slug: str) -> Response:
     result = grade(version.quiz, chosen, course.pass_mark)
     if current_user.is_authenticated:
         in_session = current_user.class_session
-        stored = record_attempt(
-            get_session(),
-            current_user,
-            course,
-            module,
-            version,
-            result,
-            key,
-            session_id=in_session.id if in_session else None,
-        ).attempt
+        try:
+            stored = record_attempt(
+                get_session(),
+                current_user,
+                course,
+                module,
+                version,
+                result,
+                key,
+                session_id=in_session.id if in_session else None,
+            ).attempt
+        except ReusedSubmission:
+            view = QuizView(chosen=_lenient_answers(version, form))
+            view.error = _(
+                "This form is incomplete. Please reload the page and answer again."
+            )
+            return _render(course, module, version, view, status=400)
         result = _grade_of(stored)
         version = module.versions.get(stored.language, version)
     view = QuizView(submission_id=key, chosen=result.chosen, grade=result)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from courses.people import facilitation, live_grid, reports
+from courses.people import facilitation, live_grid, report_queries, reports
 from courses.people.models import AGE_BANDS, SEXES
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
@@ -47,7 +47,7 @@ def session_csv(session_id: str) -> Response:
     catalog, db = get_catalog(), get_session()
     modules = facilitation.covered_modules(class_session, catalog)
     grid = live_grid.build_grid(db, class_session, modules)
-    tests = reports.test_scores(db, [row.user.id for row in grid.rows], catalog)
+    tests = report_queries.test_scores(db, [row.user.id for row in grid.rows], catalog)
     tested = {c.slug: c for c, _m in modules if c.pre_test and c.post_test}.values()
     language = current_language()
     header = [_("Learner"), _("Joined")]
@@ -200,7 +200,7 @@ def certificates(session_id: str) -> str:
     """Print a certificate for each learner and each course they completed, or
     (`?sheet=1`) one sheet listing the whole class."""
     class_session = session_or_404(session_id)
-    earned = reports.completions(get_session(), class_session, get_catalog())
+    earned = report_queries.completions(get_session(), class_session, get_catalog())
     template = (
         "reports/class_sheet.html"
         if request.args.get("sheet")

@@ -63,6 +63,7 @@ def staff_client(
     """Create a staff member and return a client signed in as them."""
     make_staff(app, username, PASSWORD, role, organisation)
     client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # staff pages read in English
     token = csrf_from(client, "/login")
     response = client.post(
         "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}

@@ -16,10 +16,13 @@ def rows(app, model):
         return list(get_session().scalars(select(model)))
 
 
+SAME_SITE = {"Sec-Fetch-Site": "same-origin"}
+
+
 def test_opening_a_module_starts_it_once(app, client):
     join(client, make_class_session(app))
-    client.get(MODULE)
-    client.get(MODULE)
+    client.get(MODULE, headers=SAME_SITE)
+    client.get(MODULE, headers=SAME_SITE)
     progress = rows(app, ModuleProgress)
     assert len(progress) == 1
     assert progress[0].completed_at is None
@@ -162,3 +165,36 @@ def test_course_page_uses_one_query_for_all_module_states(app, client):
         assert (
             get_session().scalar(select(func.count()).select_from(ModuleProgress)) == 1
         )
+
+
+def test_a_link_from_another_site_records_nothing(app, client):
+    """Only a navigation from our own pages (or a POST) writes progress."""
+    join(client, make_class_session(app))
+    client.get(MODULE, headers={"Sec-Fetch-Site": "cross-site"})
+    client.get(MODULE, headers={"Referer": "https://chat.example/x"})
+    client.get(MODULE)  # typed in, or a browser that says nothing
+    assert rows(app, ModuleProgress) == []
+    client.get(MODULE, headers={"Referer": "http://localhost/courses/"})
+    assert len(rows(app, ModuleProgress)) == 1
+
+
+def test_opening_a_started_module_again_writes_nothing(app, client):
+    from sqlalchemy import event
+
+    from courses.platform.db import get_engine
+
+    join(client, make_class_session(app))
+    client.get(MODULE, headers=SAME_SITE)
+    statements: list[str] = []
+    with app.app_context():
+        engine = get_engine()
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        client.get(MODULE, headers=SAME_SITE)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements and set(statements) == {"SELECT"}

@@ -174,7 +174,7 @@ def test_shared_phone_offers_the_next_person(app, guru):
     phone = app.test_client()
     join(phone, code, "Ayu", remember=True)
     assert phone.get_cookie("remember_token") is None  # never remembered here
-    page = phone.get("/me/").get_data(as_text=True)
+    page = phone.get("/me/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Next person" in page
     response = phone.post("/next-person", data={"csrf_token": csrf_from(phone, "/me/")})
     assert response.headers["Location"] == f"/join?code={code}"
@@ -205,7 +205,7 @@ def test_the_live_grid_shows_each_learners_state_and_the_hardest_question(app, g
     public_id = new_session(guru)
     code = join_code_of(guru, public_id)
     reader, _ = learner(app, code, "Ayu")
-    reader.get(MODULE)  # opened, not answered
+    reader.get(MODULE, headers={"Sec-Fetch-Site": "same-origin"})  # opened only
     passer, _ = learner(app, code, "Budi")
     answer(passer, MODULE, RIGHT)
     failer, _ = learner(app, code, "Citra")

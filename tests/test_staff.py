@@ -62,7 +62,7 @@ def test_an_admin_creates_a_facilitator_who_sets_a_password_once(app):
     )
     assert set_password(rina, link).status_code == 302
     assert sign_in(rina, "rina", NEW_PASSWORD).status_code == 302
-    used = app.test_client().get(link)
+    used = app.test_client().get(link, headers={"Accept-Language": "en"})
     assert used.status_code == 404 and "does not work" in used.get_data(as_text=True)
 
 

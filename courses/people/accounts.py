@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from courses.people import codes
 from courses.people.models import Organisation, Role, User
+from courses.platform.db import forget_deleted
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -194,6 +195,7 @@ def get_or_create_organisation(session: Session, name: str) -> Organisation:
 
 
 def delete_account(session: Session, user: User) -> None:
-    """Delete a person and everything stored about them."""
+    """Delete a person and everything stored about them, leaving no copy behind."""
     session.delete(session.merge(user))
     session.commit()
+    forget_deleted(session)

@@ -43,9 +43,17 @@ def _ensure_progress(
 
 
 def start_module(session: Session, user: User, course: Course, module: Module) -> None:
-    """Record that the learner opened a module (once; later opens change nothing)."""
-    _ensure_progress(session, user, course, module)
-    session.commit()
+    """Record that the learner opened a module (once; later opens change nothing).
+
+    A read first: opening a module again takes no write lock (on SQLite one writer
+    at a time serves a whole class).
+    """
+    started = session.scalars(
+        select(ModuleProgress.id).where(*_progress_key(user, course, module))
+    ).first()
+    if started is None:
+        _ensure_progress(session, user, course, module)
+        session.commit()
 
 
 def mark_done(session: Session, user: User, course: Course, module: Module) -> None:

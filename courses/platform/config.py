@@ -31,6 +31,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # copy of it alone does not reveal codes. Machines that sync share it.
         "CODE_KEY": env.get("CODE_KEY")
         or instance_secret_key(instance_path, "code_key"),
+        # How long a SQLite writer waits for the lock before the request gives up
+        # (503, "try again"); a class of sixty writes in well under a second.
+        # Learners of sessions closed this many days ago are anonymised
+        # (`flask retention apply`, e.g. nightly from cron); reports keep counts.
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "365")),
+        "SQLITE_BUSY_MS": int(env.get("SQLITE_BUSY_MS", "30000")),
         "DATABASE_URL": env.get("DATABASE_URL")
         or f"sqlite:///{instance_path / 'jaring.sqlite3'}",
         "CONTENT_DIR": Path(env.get("CONTENT_DIR") or BASE_DIR / "content"),

@@ -1,9 +1,12 @@
 """Database engine and a session per request (plain SQLAlchemy 2.x)."""
 
+import os
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -21,28 +24,59 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(url: str, busy_ms: int = 30_000, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    A SQLite file (and so its WAL, which SQLite creates with the same rights) is
+    readable by its owner only: it holds learners' names and answers.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        _private_file(make_url(url).database)
+        engine = create_engine(url, connect_args={"timeout": busy_ms / 1000}, **kwargs)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Make SQLite safe for many writers: WAL, wait when locked, foreign keys."""
+def _private_file(path: str | None) -> None:
+    """Create the database file (and its folder) for the owner alone."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    file = Path(path)
+    file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(file, 0o600)
+    for extra in ("-wal", "-shm"):
+        sibling = file.with_name(file.name + extra)
+        if sibling.exists():
+            os.chmod(sibling, 0o600)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any, busy_ms: int) -> None:
+    """Make SQLite safe for many writers: WAL, wait when locked, foreign keys;
+    deleted rows are overwritten, not just unlinked (secure_delete)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA busy_timeout=" + str(int(busy_ms)))  # a number, never text
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def forget_deleted(session: Session) -> None:
+    """After deleting someone's data, leave none of it in SQLite's write-ahead log.
+
+    The checkpoint copies the log into the database file (where secure_delete has
+    overwritten the rows) and truncates the log. Nothing to do on PostgreSQL.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 def init_app(app: Flask) -> None:
     """Build the engine from DATABASE_URL; close each request's session at teardown."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_MS"])
     app.extensions["db"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
 

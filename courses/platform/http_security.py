@@ -36,6 +36,14 @@ def check_origin() -> None:
         abort(403)
 
 
+def refuse_nul_characters() -> None:
+    """Refuse text with NUL characters: no person types one, and PostgreSQL cannot
+    store one (it would end as an error deep in a query)."""
+    values = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in key or "\x00" in value for key, value in values):
+        abort(400)
+
+
 def set_headers(response: Response) -> Response:
     """Add the security and privacy headers; pages are never stored by the browser."""
     headers = response.headers
@@ -58,4 +66,5 @@ def set_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the origin check and the header hook."""
     app.before_request(check_origin)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_headers)

@@ -2,12 +2,21 @@
 
 import secrets
 
-from flask import Flask, Response, current_app, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    make_response,
+    render_template,
+    request,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from courses.platform.extensions import htmx
+from courses.platform.extensions import htmx, login_manager
 
 MESSAGES = {
     400: (
@@ -25,6 +34,13 @@ MESSAGES = {
     500: (
         _l("Something went wrong on our side"),
         _l("Nothing you saved before is lost. Please try again in a moment."),
+    ),
+    503: (
+        _l("Jaring is busy or cannot reach its database"),
+        _l(
+            "Nothing you saved before is lost, and nothing of this request was "
+            "saved. Please try again in a minute."
+        ),
     ),
 }
 CSRF_MESSAGE = (
@@ -74,6 +90,26 @@ def handle_csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
     return render_error(400, str(CSRF_MESSAGE[0]), str(CSRF_MESSAGE[1]))
 
 
+def handle_database_down(error: OperationalError) -> Response:
+    """The database is unreachable or locked: a 503 to retry, never a stack trace.
+
+    The request's transaction is rolled back, so nothing of it is half saved; the
+    pool reconnects by itself once the database is back.
+    """
+    current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+    # The page must not need the database: show it as to someone not signed in.
+    g._login_user = login_manager.anonymous_user()
+    title, message = MESSAGES[503]
+    page, status = render_error(503, str(title), str(message))
+    response = make_response(page, status)
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def handle_unexpected(error: Exception) -> tuple[str, int]:
     """Log an unexpected error with an id the reader can quote; show no details."""
     if isinstance(error, HTTPException):
@@ -87,6 +123,7 @@ def handle_unexpected(error: Exception) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)

@@ -25,6 +25,7 @@ from courses.platform.locale import current_language
 from courses.web.access import public, signed_in
 from courses.web.converters import SLUG_RULE
 from courses.web.rendering import render_page_or_fragment
+from courses.web.safe_redirects import came_from_this_site
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
 MODULE_URL = f"/<{SLUG_RULE}:course_slug>/<{SLUG_RULE}:module_slug>"
@@ -80,7 +81,7 @@ def _render(
 def show(course_slug: str, module_slug: str) -> Response:
     """Show a module in the reader's language (or the default), then its quiz."""
     course, module = _find(course_slug, module_slug)
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and came_from_this_site():
         start_module(get_session(), current_user, course, module)
     return _render(course, module, module.version(current_language()), QuizView())
 

@@ -21,6 +21,7 @@ from courses.web.csv_export import csv_response
 
 bp = Blueprint("reports", __name__)
 SESSION_URL = f"/sessions/<{PUBLIC_ID_RULE}:session_id>"
+GROUPS = [(s, b) for s in SEXES for b in AGE_BANDS]
 
 
 @bp.get(SESSION_URL + "/report")
@@ -54,7 +55,10 @@ def session_csv(session_id: str) -> Response:
     header += [m.version(language).title for _c, m in modules]
     for course in tested:
         title = course.text(language).title
-        header += [f"{title}: {_('pre-test')} %", f"{title}: {_('post-test')} %"]
+        header += [
+            _("%(course)s: pre-test %%", course=title),
+            _("%(course)s: post-test %%", course=title),
+        ]
     rows = []
     for row in grid.rows:
         cells = [row.user.display_name, row.membership.joined_at.date().isoformat()]
@@ -116,7 +120,7 @@ def organisation_csv() -> Response:
     header = [
         _("Date"), _("Kind"), _("Session"), _("School or village"), _("District"),
         _("Province"), _("Country"), _("Learners on devices"),
-        *[f"{_('Head count')}: {s} {b}" for s in SEXES for b in AGE_BANDS],
+        *[_("Head count: %(group)s", group=f"{s} {b}") for s, b in GROUPS],
         _("People reached"), _("Modules completed"), _("Average score %"),
         _("Learners with pre- and post-test"), _("Pre-test average %"),
         _("Post-test average %"), _("Group answers right before %"),

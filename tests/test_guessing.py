@@ -195,3 +195,21 @@ def test_refreshing_the_welcome_page_does_not_make_a_second_learner(app):
     assert again.status_code == 200
     text = again.get_data(as_text=True)
     assert "You have joined already" in text and 'class="personal-code"' not in text
+
+
+@pytest.mark.parametrize(("hops", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_the_client_address_comes_from_trusted_proxies_only(app_factory, hops, seen):
+    """Behind nginx (TRUSTED_PROXIES=1) the real address counts; never otherwise."""
+    app = app_factory(TRUSTED_PROXIES=hops)
+
+    @app.get("/address-for-test")
+    def address():  # a test-only view, to read what the app sees
+        from courses.platform.rate_limit_keys import client_address
+
+        return client_address()
+
+    address.access = "public"
+    response = app.test_client().get(
+        "/address-for-test", headers={"X-Forwarded-For": "203.0.113.9"}
+    )
+    assert response.get_data(as_text=True) == seen

@@ -59,6 +59,10 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PREVIEW_MEMORY_MB": int(env.get("PREVIEW_MEMORY_MB", "512")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # How many reverse proxies (nginx, a load balancer) stand in front of the app
+        # and may be trusted to say the client's address (X-Forwarded-For) and scheme.
+        # 0 (the default) trusts none: set it only when every request passes them.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         # Failed sign-ins from one address (a school router) are slowed, never refused.
         "SLOW_AFTER_FAILURES": int(env.get("SLOW_AFTER_FAILURES", "20")),
         "SLOW_MAX_SECONDS": float(env.get("SLOW_MAX_SECONDS", "2")),

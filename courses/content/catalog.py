@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from courses.content.contacts import Contact
+from courses.content.glossary import Glossary
 from courses.content.quiz import Quiz
 
 # A deliberately slow pace, for readers who seldom read or read in a second language.
@@ -142,6 +143,7 @@ class Catalog:
     courses: tuple[Course, ...]
     contacts: Mapping[str, Contact]
     problems: tuple[Problem, ...] = field(default=())
+    glossary: Glossary = field(default_factory=Glossary)
 
     def course(self, slug: str) -> Course | None:
         """Return the course called `slug`, or None."""

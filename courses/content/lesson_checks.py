@@ -8,26 +8,76 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from courses.content.catalog import Problem
 from courses.content.contacts import Contact
+from courses.content.glossary import Glossary
 from courses.content.phone_numbers import typed_numbers
 
 CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
+SOURCE_MARK = re.compile(r"\[S\d{1,4}\]")
 
 
 def check_lines(
-    body: Sequence[str], first: int, rel: str, contacts: Mapping[str, Contact]
+    body: Sequence[str],
+    first: int,
+    rel: str,
+    contacts: Mapping[str, Contact],
+    words: WordCheck | None = None,
 ) -> list[Problem]:
     """Return the problems of a file's body lines (`first` is the first's number)."""
     problems = []
     for offset, line in enumerate(body):
         number = first + offset
-        problems.extend(
-            Problem(rel, number, message, fatal=False)
-            for message in _line_problems(line, contacts)
-        )
+        messages = _line_problems(line, contacts)
+        if words is not None:
+            messages += words.problems(line)
+        problems.extend(Problem(rel, number, m, fatal=False) for m in messages)
     return problems
+
+
+def check_module_lines(
+    body: list[str],
+    first: int,
+    rel: str,
+    contacts: Mapping[str, Contact],
+    glossary: Glossary,
+    language: str,
+    after: int,
+) -> list[Problem]:
+    """Check a module: lesson and quiz (acronyms too), then the `after` source lines."""
+    cut = len(body) - after
+    lesson = WordCheck(glossary, language, acronyms=True)
+    sources = WordCheck(glossary, language, acronyms=False)
+    return [
+        *check_lines(body[:cut], first, rel, contacts, lesson),
+        *check_lines(body[cut:], first + cut, rel, contacts, sources),
+    ]
+
+
+@dataclass(frozen=True)
+class WordCheck:
+    """The glossary's checks for one file: discouraged words, undefined acronyms."""
+
+    glossary: Glossary
+    language: str
+    acronyms: bool  # only lessons must define their acronyms (not guides)
+
+    def problems(self, line: str) -> list[str]:
+        """Return what the glossary says is wrong with one line."""
+        text = CONTACT_TAG.sub("", SOURCE_MARK.sub("", line))
+        found = [
+            f"use '{use}', not '{word}' (glossary.yaml)"
+            for word, use in self.glossary.discouraged(text, self.language)
+        ]
+        if self.acronyms:
+            found += [
+                f"'{acronym}' is not in glossary.yaml for '{self.language}': "
+                "add its plain meaning there"
+                for acronym in self.glossary.undefined_acronyms(text, self.language)
+            ]
+        return found
 
 
 def _line_problems(line: str, contacts: Mapping[str, Contact]) -> list[str]:

@@ -27,6 +27,7 @@ from courses.content.catalog import (
 from courses.content.contact_registry import Limits, load_contacts
 from courses.content.contacts import Contact
 from courses.content.course_settings import SLUG, read_settings
+from courses.content.glossary import Glossary, load_glossary
 from courses.content.module_file import parse_file
 from courses.content.translation_check import (
     question_line,
@@ -61,9 +62,13 @@ def load_catalog(
     problems = [
         Problem("contacts.yaml", p.line, p.message, p.fatal) for p in contact_problems
     ]
+    glossary, glossary_problems = load_glossary(root / "glossary.yaml")
+    problems += [Problem("glossary.yaml", line, m) for line, m in glossary_problems]
     courses = []
     with BoundedRunner(seconds_per_file) as runner:
-        loader = CourseLoader(root, tuple(languages), contacts, problems, runner)
+        loader = CourseLoader(
+            root, tuple(languages), contacts, problems, runner, glossary
+        )
         for entry in sorted(root.iterdir()) if root.is_dir() else ():
             if not entry.is_dir() or entry.name.startswith((".", "_")):
                 continue
@@ -75,7 +80,7 @@ def load_catalog(
             if course is not None:
                 courses.append(course)
     courses.sort(key=lambda c: (c.order, c.slug))
-    return Catalog(tuple(courses), contacts, tuple(problems))
+    return Catalog(tuple(courses), contacts, tuple(problems), glossary)
 
 
 @dataclass
@@ -87,6 +92,7 @@ class CourseLoader:
     contacts: Mapping[str, Contact]
     problems: list[Problem]
     runner: BoundedRunner
+    glossary: Glossary
 
     def load(self, folder: Path) -> Course | None:
         """Return the course in `folder`, or None when it cannot be shown."""
@@ -145,7 +151,7 @@ class CourseLoader:
             return
         kind = "module" if module else "text"
         parsed, found = parse_bounded(
-            self.runner, kind, path, rel, language, self.contacts
+            self.runner, kind, path, rel, language, self.contacts, self.glossary
         )
         self.problems.extend(found)
         if isinstance(parsed, CourseText) and special:
@@ -183,13 +189,16 @@ def parse_bounded(
     rel: str,
     language: str,
     contacts: Mapping[str, Contact],
+    glossary: Glossary,
 ) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
     """Parse one file in the bounded worker; a file past its limits is a problem."""
     if path.stat().st_size > MAX_FILE_BYTES:
         message = f"the file is larger than {MAX_FILE_BYTES // 1000} KB"
         return None, [Problem(rel, 1, message)]
     try:
-        return runner.call(parse_file, kind, path.read_bytes(), rel, language, contacts)
+        return runner.call(
+            parse_file, kind, path.read_bytes(), rel, language, contacts, glossary
+        )
     except TooComplex as exc:
         message = f"too complex to read ({exc}): simplify or split the file"
         return None, [Problem(rel, 1, message)]

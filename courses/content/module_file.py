@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -23,7 +23,8 @@ from courses.content.catalog import (
     Segment,
 )
 from courses.content.contacts import Contact
-from courses.content.lesson_checks import check_lines
+from courses.content.glossary import Glossary, explain_terms
+from courses.content.lesson_checks import WordCheck, check_lines, check_module_lines
 from courses.content.markup import render_inline, render_markdown
 from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
 from courses.content.yaml_reader import YamlProblem, load_yaml
@@ -55,6 +56,7 @@ def parse_file(
     rel: str,
     language: str,
     contacts: Mapping[str, Contact],
+    glossary: Glossary | None = None,
 ) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
     """Parse a module file (`kind` "module") or a course text; never raises.
 
@@ -62,7 +64,7 @@ def parse_file(
     problem found. This is what runs in the bounded worker process.
     """
     problems: list[Problem] = []
-    parser = FileParser(contacts, problems)
+    parser = FileParser(contacts, problems, glossary or Glossary())
     try:
         if kind == "module":
             return parser.module(data, rel, language), problems
@@ -77,12 +79,14 @@ class FileParser:
 
     contacts: Mapping[str, Contact]
     problems: list[Problem]
+    glossary: Glossary = field(default_factory=Glossary)
 
     def course_text(self, data: bytes, rel: str, language: str) -> CourseText:
         """Parse a course's `_index` or `_guide` file."""
         meta, body, first = split_front_matter(decode(data))
         self._check_meta(meta, INDEX_KEYS, rel)
-        self.problems.extend(check_lines(body, first, rel, self.contacts))
+        words = WordCheck(self.glossary, language, acronyms=False)
+        self.problems.extend(check_lines(body, first, rel, self.contacts, words))
         return CourseText(
             language=language,
             title=meta["title"],
@@ -102,8 +106,12 @@ class FileParser:
             self.warn(
                 rel, 2, "remove 'minutes': reading time is counted from the words"
             )
-        self.problems.extend(check_lines(body, first, rel, self.contacts))
         lesson, quiz, after = split_quiz(body, first)
+        self.problems.extend(
+            check_module_lines(
+                body, first, rel, self.contacts, self.glossary, language, len(after)
+            )
+        )
         words = count_words(lesson) + count_words(
             body[len(lesson) : len(body) - len(after)]
         )
@@ -113,7 +121,11 @@ class FileParser:
             summary=str(meta.get("summary") or ""),
             key_points=self._key_points(meta.get("key_points"), lesson, rel),
             words=words,
-            body=(body := self.segments("\n".join(lesson))),
+            body=(
+                body := explain_segments(
+                    self.segments("\n".join(lesson)), self.glossary, language
+                )
+            ),
             sections=split_sections(body),
             quiz=quiz,
             after_quiz=self.segments("\n".join(after)),
@@ -153,6 +165,19 @@ class FileParser:
 
 
 SECTION_START = re.compile(r"(?=<h2[ >])")
+
+
+def explain_segments(
+    segments: tuple[Segment, ...], glossary: Glossary, language: str
+) -> tuple[Segment, ...]:
+    """Explain each glossary term at its first use on the page (on tap)."""
+    seen: set[str] = set()
+    return tuple(
+        Segment(html=Markup(explain_terms(s.html, glossary, language, seen)))  # noqa: S704
+        if s.html is not None
+        else s
+        for s in segments
+    )
 
 
 def split_sections(body: tuple[Segment, ...]) -> tuple[tuple[Segment, ...], ...]:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from courses.content.bounded import BoundedRunner
 from courses.content.catalog import ModuleVersion, Problem
 from courses.content.contacts import Contact
+from courses.content.glossary import Glossary
 from courses.content.module_file import parse_file
 from courses.content.translation_check import (
     question_line,
@@ -21,6 +22,7 @@ def parse_module_text(
     language: str,
     contacts: Mapping[str, Contact],
     source: ModuleVersion | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[ModuleVersion | None, list[Problem]]:
     """Return the rendered module (None if it cannot be shown) and every problem.
 
@@ -30,7 +32,9 @@ def parse_module_text(
     """
     rel = f"preview.{language}.md"
     data = text.encode("utf-8")
-    version, problems = runner.call(parse_file, "module", data, rel, language, contacts)
+    version, problems = runner.call(
+        parse_file, "module", data, rel, language, contacts, glossary
+    )
     if not isinstance(version, ModuleVersion):
         return None, problems
     if source is not None:

@@ -106,6 +106,7 @@ def preview() -> Response:
             language,
             catalog.contacts,
             source=_source_for(module, language),
+            glossary=catalog.glossary,
         )
     except TooComplex:
         message = _(

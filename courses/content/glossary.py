@@ -3,6 +3,7 @@
 Two parts. `terms`: acronyms and hard words with a plain meaning per language; the first
 use of each on a page shows that meaning on tap, without JavaScript (a <details>), and
 `content check` reports an acronym a lesson uses that the glossary does not define.
+(The meaning is a popover: HTML alone, no JavaScript.)
 `preferred`: one word per idea and language ("markas penipuan", not "kompleks
 penipuan"); `content check` reports the others where they appear.
 """
@@ -28,7 +29,7 @@ NOT_ACRONYMS = frozenset(
 )
 TAG_OR_TEXT = re.compile(r"(<[^>]+>)")
 # Text inside these is left as it is: links, headings, code, a term already explained.
-SKIP_INSIDE = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "summary", "details")
+SKIP_INSIDE = ("a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "button", "th")
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,13 @@ def _explain(text: str, glossary: Glossary, language: str, seen: set[str]) -> st
         if meaning is None or term in seen:
             return match.group(0)
         seen.add(term)
+        anchor = "term-" + re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+        # A popover needs no script; where a browser has none, the meaning shows
+        # inline. Both are phrasing content, so the paragraph stays valid HTML.
         return (
-            f'<details class="term"><summary>{term}</summary>'
-            f'<span class="term-meaning">{escape(meaning)}</span></details>'
+            f'<button type="button" class="term" popovertarget="{anchor}">'
+            f"{term}</button>"
+            f'<span class="term-meaning" id="{anchor}" popover>{escape(meaning)}</span>'
         )
 
     return pattern.sub(replace, text)

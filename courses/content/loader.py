@@ -29,6 +29,7 @@ from courses.content.contacts import Contact
 from courses.content.course_settings import SLUG, read_settings
 from courses.content.glossary import Glossary, load_glossary
 from courses.content.module_file import parse_file
+from courses.content.quiz_balance import balance_problems, course_stats
 from courses.content.translation_check import (
     question_line,
     quiz_difference,
@@ -79,6 +80,7 @@ def load_catalog(
             course = loader.load(entry)
             if course is not None:
                 courses.append(course)
+                problems.extend(balance_problems(course, course_stats(course)))
     courses.sort(key=lambda c: (c.order, c.slug))
     return Catalog(tuple(courses), contacts, tuple(problems), glossary)
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from courses.content.loader import MODULE_FILE, load_catalog
+from courses.content.quiz_balance import course_stats, describe
 from courses.content.translation_status import mark_translated
 
 content_cli = AppGroup("content", help="Check course content.")
@@ -16,7 +17,8 @@ content_cli = AppGroup("content", help="Check course content.")
 
 @content_cli.command("check")
 @click.option("--content-dir", type=click.Path(path_type=Path), default=None)
-def content_check(content_dir: Path | None) -> None:
+@click.option("--stats", is_flag=True, help="Also print each course's quiz shape.")
+def content_check(content_dir: Path | None, stats: bool) -> None:
     """List every content problem as path:line: message; exit 1 if there is any."""
     root = content_dir or Path(current_app.config["CONTENT_DIR"])
     catalog = load_catalog(
@@ -29,6 +31,8 @@ def content_check(content_dir: Path | None) -> None:
     )
     for problem in catalog.problems:
         click.echo(f"{root.name}/{problem}", err=True)
+    for course in catalog.courses if stats else ():
+        click.echo("\n".join(describe(course, course_stats(course))))
     modules = sum(len(c.modules) for c in catalog.courses)
     versions = sum(len(m.versions) for c in catalog.courses for m in c.modules)
     click.echo(

@@ -1,7 +1,8 @@
-"""Measure a module page's first visit: every request a browser makes, gzip-compressed.
+"""Measure first visits: every request a browser makes, gzip-compressed.
 
-Usage: .venv/bin/python benchmarks/page_weight.py [course/module ...]
-Budget (issue 2): at most 50 KB transferred in at most 5 requests.
+Usage: .venv/bin/python benchmarks/page_weight.py [--staff] [course/module ...]
+Budget: at most 50 KB transferred in at most 5 requests. With --staff, the
+facilitator's pages of a session with 60 learners who answered a quiz.
 """
 
 import gzip
@@ -30,11 +31,54 @@ def first_visit(client, path: str) -> list[tuple[str, int]]:
     return sizes
 
 
+def staff_pages(app, client) -> list[str]:
+    """Sign a facilitator in, make a session of 60 learners; return its pages."""
+    import secrets
+
+    from courses.people import accounts, facilitation, roster
+    from courses.people.facilitation import SessionDetails
+    from courses.people.models import Role
+    from courses.platform.db import Base, get_engine, get_session
+
+    with app.app_context():
+        Base.metadata.create_all(get_engine())
+        db = get_session()
+        org = accounts.get_or_create_organisation(db, "NGO")
+        guru = accounts.create_staff(
+            db, org, "guru", "a long password here", Role.FACILITATOR
+        )
+        details, _ = SessionDetails.from_form(
+            {"kind": "school", "title": "SMP 2 Mataram 9B", "language": "id"}, ["id"]
+        )
+        catalog = app.extensions["catalog"]
+        items = [c.slug for c in catalog.courses]
+        class_session = facilitation.create_session(db, guru, details, items)
+        key = secrets.token_bytes(16)
+        for number in range(60):
+            roster.join_new(db, class_session, f"Learner {number}", key)
+        public_id = class_session.public_id
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": "guru", "password": "a long password here",
+                                "csrf_token": token})  # fmt: skip
+    first = catalog.courses[0]
+    return [
+        "/sessions/",
+        f"/sessions/{public_id}",
+        f"/sessions/{public_id}/report",
+        f"/sessions/{public_id}/join-sheet",
+        f"/sessions/{public_id}/present/{first.slug}/{first.modules[0].slug}?part=1",
+        "/reports",
+    ]
+
+
 def main(paths: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/b.db", "SECRET_KEY": "b"})
         client = app.test_client()
         catalog = app.extensions["catalog"]
+        if paths[:1] == ["--staff"]:
+            paths = staff_pages(app, client)
         paths = paths or [
             f"/courses/{c.slug}/{m.slug}" for c in catalog.courses for m in c.modules
         ]

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from courses.people import facilitation
 from courses.people.models import ClassSession
@@ -31,6 +32,17 @@ SESSION_URL = f"/<{PUBLIC_ID_RULE}:session_id>"
 def join_url(class_session: ClassSession) -> str:
     """Return the address that opens the join page with the code filled in."""
     return url_for("joining.join", code=class_session.join_code, _external=True)
+
+
+def join_qr(class_session: ClassSession, label: str) -> Markup:
+    """Return the join address as an inline SVG QR code (no extra request)."""
+    svg = segno.make(join_url(class_session), error="m").svg_inline(
+        scale=5, border=2, svgclass="join-qr"
+    )
+    # segno's markup is made from our own address; the label is escaped.
+    return Markup(  # noqa: S704
+        svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    )
 
 
 @bp.get(SESSION_URL + "/qr.svg")
@@ -56,6 +68,9 @@ def join_sheet(session_id: str) -> str:
             "sessions/join_sheet.html",
             class_session=class_session,
             join_url=join_url(class_session),
+            qr=join_qr(
+                class_session, _("QR code that opens the join page with this code")
+            ),
             sheet_lang=language,
         )
 

@@ -28,6 +28,7 @@ from courses.platform.db import get_session
 from courses.web.access import RUNS_SESSIONS, roles, session_or_404
 from courses.web.converters import PUBLIC_ID_RULE
 from courses.web.rendering import wants_fragment
+from courses.web.session_tools import join_qr, join_url
 
 bp = Blueprint("sessions", __name__, url_prefix="/sessions")
 SESSION_URL = f"/<{PUBLIC_ID_RULE}:session_id>"
@@ -175,7 +176,8 @@ def show(session_id: str) -> str:
         "sessions/show.html",
         class_session=class_session,
         grid=grid,
-        join_url=url_for("joining.join", code=class_session.join_code, _external=True),
+        join_url=join_url(class_session),
+        qr=join_qr(class_session, _("QR code that opens the join page with this code")),
     )
 
 

@@ -102,7 +102,12 @@ def test_my_data_shows_everything_and_delete_removes_it(app, client):
     data = client.get("/me/data", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert "Citra" in data and "first-steps" in data and "fee: b" in data
+    # What a person recognises: titles and words, not internal names.
+    assert "Citra" in data and "First steps" in data and "Sample course" in data
+    assert "first-steps" not in data and "Learner" in data and "3 answers" in data
+    attempt_url = re.search(r'href="(/me/attempts/[\w-]{16})"', data).group(1)
+    attempt = client.get(attempt_url, headers={"Accept-Language": "en"})
+    assert "A warning sign" in attempt.get_data(as_text=True)  # the chosen answer
     token = csrf_from(client, "/me/delete")
     refused = client.post("/me/delete", data={"csrf_token": token})
     assert refused.status_code == 400

@@ -1,5 +1,6 @@
 """Locale choice: explicit choice (cookie), then the account, then Accept-Language."""
 
+from babel import Locale
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -43,6 +44,19 @@ def language_name(language: str) -> str:
     return LANGUAGES.get(language, (language, ""))[0]
 
 
+def language_name_in(language: str, reader: str) -> str:
+    """Return a language's name in the reader's language, to use inside a sentence
+    ("dalam bahasa Inggris", "باللغة الإنجليزية"), from Babel's CLDR data."""
+    try:
+        name = Locale.parse(reader).languages.get(language)
+    except (ValueError, TypeError):
+        name = None
+    if not name:
+        return language_name(language)
+    # Indonesian names a language "bahasa X"; CLDR gives only "X" ("Inggris").
+    return f"bahasa {name}" if reader == "id" else name
+
+
 def init_app(app: Flask) -> None:
     """Expose language helpers to templates."""
     app.add_template_filter(format_date, "format_date")
@@ -55,6 +69,7 @@ def init_app(app: Flask) -> None:
             "lang": language,
             "text_direction": direction(language),
             "language_name": language_name,
+            "language_name_in": lambda code: language_name_in(code, language),
             "interface_languages": [
                 (code, LANGUAGES[code][0]) for code in app.config["LANGUAGES"]
             ],

@@ -35,6 +35,8 @@ def show(course_slug: str) -> str:
         text=course.text(current_language()),
         states=module_states(course, rows),
         continue_with=next_module(course, rows) if rows else None,
+        course_number=get_catalog().courses.index(course) + 1,
+        course_total=len(get_catalog().courses),
     )
 
 

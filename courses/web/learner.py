@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from courses.content.quiz import Quiz
 from courses.people import accounts, codes
+from courses.people.models import QuizAttempt
 from courses.people.progress import (
     attempt_of,
     attempts_of,
@@ -66,7 +68,18 @@ def data() -> str:
             key=lambda r: (r.course_slug, r.module_slug),
         ),
         attempts=attempts_of(db, current_user),
+        titles=_titles(),
     )
+
+
+def _titles() -> dict[tuple[str, str], tuple[str, str]]:
+    """Return (course title, module title) by slugs, in the reader's language."""
+    language = current_language()
+    return {
+        (c.slug, m.slug): (c.text(language).title, m.version(language).title)
+        for c in get_catalog().courses
+        for m in c.modules
+    }
 
 
 @bp.get(f"/attempts/<{PUBLIC_ID_RULE}:attempt_id>")
@@ -80,7 +93,27 @@ def attempt(attempt_id: str) -> str:
         and found.module_slug == course.pre_test
         and pre_test_answers_hidden(get_session(), current_user, course)
     )
-    return render_template("learner/attempt.html", attempt=found, hidden=hidden)
+    return render_template(
+        "learner/attempt.html",
+        attempt=found,
+        hidden=hidden,
+        titles=_titles(),
+        quiz=_quiz_answered(found),
+    )
+
+
+def _quiz_answered(found: QuizAttempt) -> Quiz | None:
+    """Return the quiz as it was answered, if it has not changed since (its text)."""
+    try:
+        _course, module = get_catalog().find_module(
+            found.course_slug, found.module_slug
+        )
+    except LookupError:
+        return None
+    version = module.versions.get(found.language)
+    if version is None or version.quiz is None:
+        return None
+    return version.quiz if version.quiz.fingerprint == found.quiz_fingerprint else None
 
 
 @bp.post("/new-code")

@@ -1,7 +1,16 @@
 """Pages that are not courses: home, get help, safety, privacy, language choice."""
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
-from flask_login import current_user
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+)
+from flask_login import current_user, logout_user
 
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
@@ -77,4 +86,25 @@ def choose_language() -> Response:
             session = get_session()
             session.merge(current_user._get_current_object())  # type: ignore[attr-defined]
             session.commit()
+    return response
+
+
+@bp.route("/leave", methods=["GET", "POST"])
+@public
+def leave() -> Response:
+    """Quick exit: sign out on this device and forget this site, at once.
+
+    The page's script sends a POST here as a beacon and goes to the neutral site at
+    the same moment; without JavaScript the quick exit link is a GET here, which
+    redirects there. Clear-Site-Data asks the browser to drop our cookies and storage.
+    """
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    response = (
+        make_response("", 204)
+        if request.method == "POST"
+        else redirect(current_app.config["QUICK_EXIT_URL"])
+    )
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
     return response

@@ -3,14 +3,33 @@
   "use strict";
   var lastEscape = 0;
 
+  // Quick exit: sign out on this device (a beacon, so leaving is not delayed), stop
+  // any speech, empty the page, and go to the neutral site without leaving this page
+  // in the Back history. Without JavaScript the link signs out through the server.
   function quickExit(event) {
     var link = document.querySelector("a[data-quick-exit]");
     if (!link) return;
     if (event) event.preventDefault();
+    try {
+      if (window.speechSynthesis) window.speechSynthesis.cancel();
+    } catch (error) {
+      /* no speech to stop */
+    }
+    signOutHere(link.href);
     document.title = "";
     document.body.innerHTML = "";
-    // replace(): the page being left does not stay in the Back history.
-    window.location.replace(link.href);
+    window.location.replace(link.getAttribute("data-quick-exit"));
+  }
+
+  function signOutHere(url) {
+    try {
+      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      var form = new FormData();
+      form.append("csrf_token", headers["X-CSRFToken"] || "");
+      if (navigator.sendBeacon) navigator.sendBeacon(url, form);
+    } catch (error) {
+      /* leaving matters more than signing out */
+    }
   }
 
   document.addEventListener("click", function (event) {
@@ -48,6 +67,25 @@
     if (!forward && !back) return;
     var link = document.querySelector(forward ? "a[rel=next]" : "a[rel=prev]");
     if (link) window.location.assign(link.href);
+  });
+
+  // After htmx swaps the quiz in (graded, or refused with a message), move the focus
+  // to what it says, so keyboard and screen-reader users are told at once.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var quiz = document.getElementById("quiz");
+    if (!quiz || !quiz.contains(event.target) && event.target !== quiz) return;
+    var said = quiz.querySelector(".error-message, .result");
+    if (said) said.focus();
+  });
+
+  // Enter on a quiz option chooses it; it does not send an unfinished quiz.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target || !target.closest) return;
+    if (!target.closest(".quiz") || target.tagName !== "INPUT") return;
+    if (target.type !== "radio" && target.type !== "checkbox") return;
+    event.preventDefault();
+    if (!(target.type === "radio" && target.checked)) target.click();
   });
 
   document.addEventListener("keydown", function (event) {

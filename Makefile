@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run serve test install migrate translations lint format check-content browser clean
+.PHONY: run serve test install migrate translations lint format check-content browser tools clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ serve: install translations migrate
 	$(BIN)/gunicorn --workers 3 --threads 4 --bind $(HOST):$(PORT) 'app:create_app()'
 
 ## The whole suite: lint, content check, unit, database, server and browser tests.
-test: install translations browser
+test: install translations browser tools
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -51,6 +51,18 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium package for the browser tests (sudo apt-get install chromium)."; fi; }
+
+## Test tools that are not Python packages: the Nu HTML Checker (vnu.jar, from npm,
+## pinned) and a Java runtime to run it (Debian's package, when run as root).
+VNU_VERSION := 26.9.27
+tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "Install a Java runtime for the HTML checker (sudo apt-get install default-jre-headless)."; fi; }
+
+.tools/node_modules/vnu-jar/build/dist/vnu.jar:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch the HTML checker (vnu-jar)."; exit 1; }
+	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -17,6 +17,7 @@ from app import create_app
 from courses.platform.db import Base, get_engine
 
 FIXTURES = Path(__file__).parent
+pytest_plugins = ["tests.browser"]  # the browser fixtures, for the browser test modules
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 DATABASES = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

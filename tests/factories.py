@@ -70,10 +70,16 @@ def class_session_in(database_url: str, join_code: str) -> str:
     return join_code
 
 
-def staff_in(database_url: str, username: str, password: str) -> None:
-    """Create an editor account directly in a database (for live-server tests)."""
+def staff_in(
+    database_url: str,
+    username: str,
+    password: str,
+    role: Role = Role.EDITOR,
+    organisation: str = "Editors",
+) -> None:
+    """Create a staff account directly in a database (for live-server tests)."""
     engine = make_engine(database_url)
     with Session(engine) as db:
-        organisation = accounts.get_or_create_organisation(db, "Editors")
-        accounts.create_staff(db, organisation, username, password, Role.EDITOR)
+        org = accounts.get_or_create_organisation(db, organisation)
+        accounts.create_staff(db, org, username, password, role)
     engine.dispose()

@@ -106,12 +106,12 @@ class FileParser:
             self.warn(
                 rel, 2, "remove 'minutes': reading time is counted from the words"
             )
-        lesson, quiz, after = split_quiz(body, first)
-        self.problems.extend(
-            check_module_lines(
-                body, first, rel, self.contacts, self.glossary, language, len(after)
-            )
-        )
+        try:
+            lesson, quiz, after = split_quiz(body, first)
+        except ContentError:  # every other problem of the file is still reported
+            self._check_module_lines(body, first, rel, language, 0)
+            raise
+        self._check_module_lines(body, first, rel, language, len(after))
         words = count_words(lesson) + count_words(
             body[len(lesson) : len(body) - len(after)]
         )
@@ -133,6 +133,15 @@ class FileParser:
             translated_from=str(translated_from) if translated_from else None,
             review=read_review(meta),
             path=rel,
+        )
+
+    def _check_module_lines(
+        self, body: list[str], first: int, rel: str, language: str, after: int
+    ) -> None:
+        self.problems.extend(
+            check_module_lines(
+                body, first, rel, self.contacts, self.glossary, language, after
+            )
         )
 
     def _key_points(

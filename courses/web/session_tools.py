@@ -4,6 +4,7 @@ sheet (in the session's language), and the list of co-facilitators."""
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 
 import segno
 from flask import (
@@ -63,7 +64,7 @@ def join_sheet(session_id: str) -> str:
     """Show a page to print and hand out, in the session's own language."""
     class_session = session_or_404(session_id)
     language = class_session.language
-    with force_locale(language or None):
+    with force_locale(language) if language else nullcontext():
         return render_template(
             "sessions/join_sheet.html",
             class_session=class_session,

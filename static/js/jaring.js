@@ -23,7 +23,7 @@
 
   function signOutHere(url) {
     try {
-      var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      var headers = JSON.parse(document.body.getAttribute("data-hx-headers") || "{}");
       var form = new FormData();
       form.append("csrf_token", headers["X-CSRFToken"] || "");
       if (navigator.sendBeacon) navigator.sendBeacon(url, form);

@@ -23,7 +23,8 @@ PHONE = {"width": 360, "height": 640}
 LANGUAGES = ("id", "ar")
 
 
-VNU = Path(__file__).resolve().parent.parent / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def vnu_jar() -> Path:
@@ -121,7 +122,7 @@ def open_as(browser, base_url: str, role: str, language: str, site):
 
 
 LAYOUT = """() => {
-  const exit = document.querySelector('a[data-quick-exit]').getBoundingClientRect();
+  const exit = document.querySelector('[data-quick-exit]').getBoundingClientRect();
   return {
     width: document.documentElement.scrollWidth, viewport: window.innerWidth,
     exit: [exit.left, exit.top, exit.right, exit.bottom],
@@ -194,3 +195,78 @@ def test_every_page_is_valid_html(tmp_path_factory):
         if m.get("type") == "error"
     ]
     assert errors == []
+
+
+FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const style = getComputedStyle(el);
+  let behind = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const c = rgb(getComputedStyle(node).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0)) { behind = c; break; }
+  }
+  const shadow = style.boxShadow.match(/rgba?\\([^)]*\\)/);
+  return {
+    what: el.tagName + (el.className ? "." + el.className : ""),
+    outline: style.outlineStyle === "none" ? null : rgb(style.outlineColor),
+    outlineWidth: parseFloat(style.outlineWidth),
+    shadow: shadow ? rgb(shadow[0]) : null,
+    behind: behind,
+  };
+}"""
+
+
+def contrast(one: list[float], two: list[float]) -> float:
+    """WCAG contrast ratio of two sRGB colours."""
+
+    def luminance(colour: list[float]) -> float:
+        channels = [c / 255 for c in colour[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                  for c in channels]  # fmt: skip
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("learner", MODULE),
+        ("editor", "/editor/preview?module=sample-course/first-steps&lang=id"),
+        ("facilitator", "/sessions/new"),
+    ],
+)
+def test_the_focus_ring_stands_out_at_3_to_1_wherever_it_goes(
+    browser, base_url, site, role, url
+):
+    """Tab through a page (links, buttons, options, select boxes, text areas)."""
+    context, page = open_as(browser, base_url, role, "id", site)
+    page.goto(url)
+    seen, weak = set(), []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS)
+        if ring is None:
+            continue
+        seen.add(ring["what"].split(".")[0])
+        colours = [c for c in (ring["outline"], ring["shadow"]) if c]
+        ratios = [contrast(colour, ring["behind"]) for colour in colours]
+        if ring["outlineWidth"] < 2 or max(ratios, default=0) < 3:
+            weak.append(
+                (
+                    ring["what"],
+                    ratios,
+                    ring["behind"],
+                    page.evaluate(
+                        "[document.activeElement.type, document.activeElement.name,"
+                        " getComputedStyle(document.activeElement).outlineStyle,"
+                        " getComputedStyle(document.activeElement).boxShadow]"
+                    ),
+                )
+            )
+    context.close()
+    assert {"A", "BUTTON"} <= seen
+    assert weak == []

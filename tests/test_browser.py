@@ -8,6 +8,8 @@ Arabic lays out right to left.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser import EXIT_URL, MODULE
@@ -50,10 +52,29 @@ def test_a_missing_answer_is_shown_in_place_and_keeps_the_ticks(page):
 def test_quick_exit_leaves_no_back_button_trail(page):
     page.goto("/courses/")
     page.goto(MODULE)
-    page.click("a[data-quick-exit]")
+    page.click("[data-quick-exit]")
     page.wait_for_url(EXIT_URL)
     page.go_back()
     assert page.url.endswith("/courses/")  # back skips the module that was open
+
+
+def test_quick_exit_signs_the_learner_out_so_back_shows_nothing_of_theirs(
+    page, database_file
+):
+    join_class(page, class_session_in(database_file, "QXSGNT"), "Wulan")
+    page.goto("/courses/")
+    page.goto(MODULE)
+    with page.expect_request(lambda r: r.url.endswith("/leave")) as beacon:
+        page.click("[data-quick-exit]")
+    page.wait_for_url(EXIT_URL)
+    assert beacon.value.method == "POST"
+    beacon.value.response()  # the beacon has been answered
+    page.go_back()
+    assert page.url.endswith("/courses/")
+    assert page.locator("text=Join a class").count() == 1
+    assert page.locator("text=My progress").count() == 0
+    page.goto("/me/")
+    assert urlsplit(page.url).path == "/start"  # asked to join or sign in again
 
 
 def test_escape_twice_is_a_quick_exit(page):
@@ -67,17 +88,48 @@ def test_quick_exit_stays_in_view_on_a_long_page(page):
     page.goto(MODULE)
     page.mouse.wheel(0, 3000)
     page.wait_for_timeout(100)
-    box = page.locator("a[data-quick-exit]").bounding_box()
+    box = page.locator("[data-quick-exit]").bounding_box()
     assert box is not None and 0 <= box["y"] < 844
+
+
+def join_class(page, code: str, name: str) -> str:
+    """Join a class through the form; return the personal code shown."""
+    page.goto("/join")
+    page.fill("#join_code", code.lower())
+    page.fill("#display_name", name)
+    page.click("button[type=submit]")
+    return page.inner_text(".personal-code")
+
+
+def test_after_grading_the_focus_is_on_the_result(page):
+    page.goto(MODULE)
+    page.check("input[name='q.fee'][value='b']")
+    page.check("input[name='q.2'][value='a']")
+    page.check("input[name='q.3'][value='a']")
+    page.click("#quiz button[type=submit]")
+    page.wait_for_selector("#quiz .result")
+    page.wait_for_function("document.activeElement.classList.contains('result')")
+    assert "of 3" in page.evaluate("document.activeElement.textContent")
+
+
+def test_enter_on_an_option_chooses_it_and_sends_nothing(page):
+    page.goto(MODULE)
+    sent = []
+    page.on("request", lambda r: r.method == "POST" and sent.append(r.url))
+    page.focus("input[name='q.fee'][value='b']")
+    page.keyboard.press("Enter")
+    page.focus("input[name='q.2'][value='a']")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert sent == []
+    assert page.is_checked("input[name='q.fee'][value='b']")
+    assert page.is_checked("input[name='q.2'][value='a']")
+    assert page.locator("#quiz .result, #quiz [aria-invalid=true]").count() == 0
 
 
 def test_join_and_progress_journey(page, database_file):
     code = class_session_in(database_file, "KRBDTS")
-    page.goto("/join")
-    page.fill("#join_code", code.lower())
-    page.fill("#display_name", "Ayu")
-    page.click("button[type=submit]")
-    personal = page.inner_text(".personal-code")
+    personal = join_class(page, code, "Ayu")
     assert len(personal.replace("-", "")) == 10
     page.goto(MODULE)
     for name, value in (("q.fee", "b"), ("q.2", "a"), ("q.2", "b"), ("q.3", "b")):
@@ -106,7 +158,7 @@ def test_arabic_lays_out_right_to_left(browser, base_url):
     page.goto("/courses/")
     assert page.evaluate("document.documentElement.dir") == "rtl"
     brand = page.locator(".brand").bounding_box()
-    exit_button = page.locator("a[data-quick-exit]").bounding_box()
+    exit_button = page.locator("[data-quick-exit]").bounding_box()
     assert brand["x"] > 390 / 2  # navigation starts on the right
     assert exit_button["x"] < 390 / 2  # the quick exit sits at the inline end: left
     context.close()

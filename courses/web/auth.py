@@ -102,14 +102,19 @@ def _login_form(
 @public
 def logout() -> Response:
     """Sign out: the session token changes, so no copy of the cookie works again."""
+    end_sign_in()
+    flash(_("You are signed out."))
+    return redirect(url_for("pages.home"))
+
+
+def end_sign_in() -> None:
+    """Sign the current user out everywhere: no copy of the cookie works again."""
     if current_user.is_authenticated:
         user = get_session().merge(current_user._get_current_object())  # type: ignore[attr-defined]
         accounts.end_all_sessions(get_session(), user)
         current_app.logger.info("signed out everywhere: user=%s", user.id)
     logout_user()
     session.clear()
-    flash(_("You are signed out."))
-    return redirect(url_for("pages.home"))
 
 
 def _now() -> float:

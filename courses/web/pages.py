@@ -8,21 +8,21 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
 )
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
 from courses.platform.locale import LANGUAGE_COOKIE, current_language
 from courses.web.access import public
+from courses.web.auth import end_sign_in
 from courses.web.contact_groups import (
     COUNTRY_COOKIE,
     contacts_by_country,
     preferred_country,
     valid_country,
 )
-from courses.web.safe_redirects import safe_next
+from courses.web.safe_redirects import came_from_this_site, safe_next
 
 bp = Blueprint("pages", __name__)
 ONE_YEAR = 365 * 24 * 3600
@@ -94,13 +94,15 @@ def choose_language() -> Response:
 def leave() -> Response:
     """Quick exit: sign out on this device and forget this site, at once.
 
-    The page's script sends a POST here as a beacon and goes to the neutral site at
-    the same moment; without JavaScript the quick exit link is a GET here, which
-    redirects there. Clear-Site-Data asks the browser to drop our cookies and storage.
+    The page's script sends a POST here as a beacon (with its CSRF token) and goes to
+    the neutral site at the same moment; without JavaScript the quick exit link is a
+    GET here, which redirects there. A GET signs out only when it comes from one of our
+    own pages (Fetch Metadata or Referer), so a link elsewhere cannot sign anyone out.
+    The session token changes, so a copied or kept cookie is dead too, and
+    Clear-Site-Data asks the browser to drop our cookies and storage.
     """
-    if current_user.is_authenticated:
-        logout_user()
-    session.clear()
+    if request.method == "POST" or came_from_this_site():
+        end_sign_in()
     response = (
         make_response("", 204)
         if request.method == "POST"

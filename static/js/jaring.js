@@ -7,7 +7,7 @@
   // any speech, empty the page, and go to the neutral site without leaving this page
   // in the Back history. Without JavaScript the link signs out through the server.
   function quickExit(event) {
-    var link = document.querySelector("a[data-quick-exit]");
+    var link = document.querySelector("[data-quick-exit]");
     if (!link) return;
     if (event) event.preventDefault();
     try {
@@ -34,7 +34,7 @@
 
   document.addEventListener("click", function (event) {
     var target = event.target;
-    if (target && target.closest && target.closest("a[data-quick-exit]")) {
+    if (target && target.closest && target.closest("[data-quick-exit]")) {
       quickExit(event);
     }
   });

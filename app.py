@@ -29,6 +29,7 @@ from courses.web import (
     converters,
     course_pages,
     editor,
+    editor_messages,
     errors,
     joining,
     learner,
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     auth.init_app(app)
     contact_groups.init_app(app)
+    editor_messages.init_app(app)
     cli.init_app(app)
 
     for module in (

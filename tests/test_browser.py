@@ -8,6 +8,7 @@ Arabic lays out right to left.
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,13 +69,25 @@ def test_quick_exit_signs_the_learner_out_so_back_shows_nothing_of_theirs(
         page.click("[data-quick-exit]")
     page.wait_for_url(EXIT_URL)
     assert beacon.value.method == "POST"
-    beacon.value.response()  # the beacon has been answered
+    signed_out_by_the_beacon(page)
     page.go_back()
     assert page.url.endswith("/courses/")
     assert page.locator("text=Join a class").count() == 1
     assert page.locator("text=My progress").count() == 0
     page.goto("/me/")
     assert urlsplit(page.url).path == "/start"  # asked to join or sign in again
+
+
+def signed_out_by_the_beacon(page, seconds: float = 5.0) -> None:
+    """Wait until the server has handled the beacon (it is sent in the background,
+    and a person takes longer than that to press Back)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answer = page.context.request.get("/me/", max_redirects=0)
+        if answer.status == 302:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the quick exit's beacon did not sign the learner out")
 
 
 def test_escape_twice_is_a_quick_exit(page):
@@ -180,6 +193,41 @@ def test_live_preview_updates_as_the_editor_types(browser, base_url, database_fi
     page.wait_for_selector("#preview-result .problems")
     assert "looks like a phone number" in page.inner_text("#preview-result")
     assert "Draft" in page.inner_text("#preview-result h1")
+    context.close()
+
+
+def test_line_numbers_follow_the_text_and_problems_lead_to_their_line(
+    browser, base_url, database_file
+):
+    staff_in(database_file, "penulis", "correct horse battery")
+    context = browser.new_context(
+        base_url=base_url, extra_http_headers={"Accept-Language": "en"}
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", "penulis")
+    page.fill("#password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.goto("/editor/preview?module=sample-course/first-steps&lang=en")
+    lines = ["---", "title: Draft", "---", *[f"Line {n}." for n in range(4, 40)],
+             ":::quiz", "1. A question?", "   -[ ] yes", "   - [x] no", "   > Why.",
+             ":::"]  # fmt: skip
+    page.fill("#text", "\n".join(lines))
+    numbers = page.inner_text("[data-line-numbers]").split()
+    assert numbers[0] == "1" and numbers[-1] == str(len(lines))
+    page.wait_for_selector("#preview-result a[data-line='42']")
+    page.click("#preview-result a[data-line='42']")
+    selected = page.evaluate(
+        "(() => { const box = document.getElementById('text');"
+        " return box.value.slice(box.selectionStart, box.selectionEnd); })()"
+    )
+    assert selected == "   -[ ] yes"
+    assert page.evaluate("document.activeElement.id") == "text"
+    gutter_top = page.evaluate(
+        "document.querySelector('[data-line-numbers]').scrollTop"
+    )
+    box_top = page.evaluate("document.getElementById('text').scrollTop")
+    assert box_top > 0 and gutter_top == box_top  # the numbers scrolled with the text
     context.close()
 
 

@@ -138,7 +138,7 @@ def test_preview_renders_the_module_as_learners_see_it(app, client):
     assert "No problems found." in html
     assert "<h1>First steps</h1>" in html
     assert 'href="tel:08000000"' in html  # help contact from contacts.yaml
-    assert 'name="q.fee"' in html and "is-right" not in html
+    assert 'name="preview.q.fee"' in html and "is-right" not in html
     assert "inert" in html
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -95,6 +96,10 @@ class Module:
         """Return the version in `language`, else in the course's default language."""
         return self.versions.get(language) or self.versions[self.default_language]
 
+    def file_of(self, language: str) -> str:
+        """Return the path of the module's file in `language` (which may not exist)."""
+        return f"{self.course_slug}/{self.number:02d}-{self.slug}.{language}.md"
+
 
 @dataclass(frozen=True)
 class CourseText:
@@ -144,6 +149,17 @@ class Catalog:
     contacts: Mapping[str, Contact]
     problems: tuple[Problem, ...] = field(default=())
     glossary: Glossary = field(default_factory=Glossary)
+
+    @cached_property
+    def broken_paths(self) -> frozenset[str]:
+        """Return the files left out because of a problem (learners get another)."""
+        return frozenset(p.path for p in self.problems if p.fatal)
+
+    def problems_in(self, path: str) -> list[Problem]:
+        """Return the problems found in one file, in line order."""
+        return sorted(
+            (p for p in self.problems if p.path == path), key=lambda p: p.line
+        )
 
     def course(self, slug: str) -> Course | None:
         """Return the course called `slug`, or None."""

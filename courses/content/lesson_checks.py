@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from courses.content.catalog import Problem
 from courses.content.contacts import Contact
 from courses.content.glossary import Glossary
+from courses.content.messages import N_
 from courses.content.phone_numbers import typed_numbers
 
 CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
@@ -70,13 +71,17 @@ class WordCheck:
         """Return what the glossary says is wrong with one line."""
         text = CONTACT_TAG.sub("", SOURCE_MARK.sub("", line))
         found = [
-            f"use '{use}', not '{word}' (glossary.yaml)"
+            N_("use '%(use)s', not '%(word)s' (glossary.yaml)", use=use, word=word)
             for word, use in self.glossary.discouraged(text, self.language)
         ]
         if self.acronyms and not SOURCE_LINE.match(line):
             found += [
-                f"'{acronym}' is not in glossary.yaml for '{self.language}': "
-                "add its plain meaning there"
+                N_(
+                    "'%(acronym)s' is not in glossary.yaml for '%(language)s': "
+                    "add its plain meaning there",
+                    acronym=acronym,
+                    language=self.language,
+                )
                 for acronym in self.glossary.undefined_acronyms(text, self.language)
             ]
         return found
@@ -87,12 +92,15 @@ def _line_problems(line: str, contacts: Mapping[str, Contact]) -> list[str]:
     found = []
     for tag in CONTACT_TAG.finditer(line):
         if tag.group(1) not in contacts:
-            found.append(f"unknown contact '{tag.group(1)}'")
+            found.append(N_("unknown contact '%(contact)s'", contact=tag.group(1)))
         elif line.strip() != tag.group(0):
-            found.append("put [[contact:...]] on a line of its own")
+            found.append(N_("put [[contact:...]] on a line of its own"))
     found.extend(
-        f"'{phone}' looks like a phone number: use [[contact:ID]] "
-        "from contacts.yaml instead"
+        N_(
+            "'%(phone)s' looks like a phone number: use [[contact:ID]] "
+            "from contacts.yaml instead",
+            phone=phone,
+        )
         for phone in typed_numbers(CONTACT_TAG.sub("", line))
     )
     return found

@@ -28,6 +28,7 @@ from courses.content.contact_registry import Limits, load_contacts
 from courses.content.contacts import Contact
 from courses.content.course_settings import SLUG, read_settings
 from courses.content.glossary import Glossary, load_glossary
+from courses.content.messages import N_
 from courses.content.module_file import parse_file
 from courses.content.quiz_balance import balance_problems, course_stats
 from courses.content.translation_check import (
@@ -144,12 +145,13 @@ class CourseLoader:
         special, module = SPECIAL_FILE.match(path.name), MODULE_FILE.match(path.name)
         match = special or module
         if match is None:
-            message = "file name must look like NN-name.LANG.md or _index.LANG.md"
+            message = N_("file name must look like NN-name.LANG.md or _index.LANG.md")
             self.problems.append(Problem(rel, 1, message))
             return
         language = match.group(match.lastindex or 0)
         if language not in self.languages:
-            self.problems.append(Problem(rel, 1, f"unknown language code '{language}'"))
+            message = N_("unknown language code '%(code)s'", code=language)
+            self.problems.append(Problem(rel, 1, message))
             return
         kind = "module" if module else "text"
         parsed, found = parse_bounded(
@@ -195,14 +197,17 @@ def parse_bounded(
 ) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
     """Parse one file in the bounded worker; a file past its limits is a problem."""
     if path.stat().st_size > MAX_FILE_BYTES:
-        message = f"the file is larger than {MAX_FILE_BYTES // 1000} KB"
+        message = N_("the file is larger than %(size)d KB", size=MAX_FILE_BYTES // 1000)
         return None, [Problem(rel, 1, message)]
     try:
         return runner.call(
             parse_file, kind, path.read_bytes(), rel, language, contacts, glossary
         )
     except TooComplex as exc:
-        message = f"too complex to read ({exc}): simplify or split the file"
+        message = N_(
+            "too complex to read (%(reason)s): simplify or split the file",
+            reason=str(exc),
+        )
         return None, [Problem(rel, 1, message)]
 
 
@@ -249,12 +254,17 @@ def _matches(
 ) -> bool:
     """Check a translation against the default version; record what differs."""
     if number != other_number:
-        message = f"number {other_number:02d} differs from {number:02d}"
+        message = N_(
+            "number %(here)02d differs from %(there)02d; translation left out",
+            here=other_number,
+            there=number,
+        )
         problems.append(Problem(other.path, 1, message))
         return False
     mine, theirs = structure_of(source), structure_of(other)
     if mine == theirs:
         return True
-    position, message = quiz_difference(mine, theirs, source.path)
+    position, difference = quiz_difference(mine, theirs, source.path)
+    message = N_("%(difference)s; translation left out", difference=difference)
     problems.append(Problem(other.path, question_line(other, position), message))
     return False

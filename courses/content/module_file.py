@@ -26,7 +26,8 @@ from courses.content.contacts import Contact
 from courses.content.glossary import Glossary, explain_terms
 from courses.content.lesson_checks import WordCheck, check_lines, check_module_lines
 from courses.content.markup import render_inline, render_markdown
-from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz
+from courses.content.messages import N_
+from courses.content.quiz import Quiz, QuizSyntaxError, parse_quiz, read_quiz
 from courses.content.yaml_reader import YamlProblem, load_yaml
 
 MODULE_KEYS = {
@@ -57,20 +58,25 @@ def parse_file(
     language: str,
     contacts: Mapping[str, Contact],
     glossary: Glossary | None = None,
+    lenient: bool = False,
 ) -> tuple[ModuleVersion | CourseText | None, list[Problem]]:
     """Parse a module file (`kind` "module") or a course text; never raises.
 
     Returns the parsed object, or None when a fatal problem leaves it out, and every
-    problem found. This is what runs in the bounded worker process.
+    problem found. This is what runs in the bounded worker process. `lenient` (the
+    editor's preview) keeps a module whose quiz has problems, with the questions that
+    are right, so the editor sees what works next to every problem.
     """
     problems: list[Problem] = []
-    parser = FileParser(contacts, problems, glossary or Glossary())
+    parser = FileParser(contacts, problems, glossary or Glossary(), lenient)
     try:
         if kind == "module":
             return parser.module(data, rel, language), problems
         return parser.course_text(data, rel, language), problems
     except ContentError as exc:
         return None, [*problems, Problem(rel, exc.line, exc.message)]
+    except QuizSyntaxError as exc:
+        return None, [*problems, *(Problem(rel, n, text) for n, text in exc.problems)]
 
 
 @dataclass
@@ -80,6 +86,7 @@ class FileParser:
     contacts: Mapping[str, Contact]
     problems: list[Problem]
     glossary: Glossary = field(default_factory=Glossary)
+    lenient: bool = False
 
     def course_text(self, data: bytes, rel: str, language: str) -> CourseText:
         """Parse a course's `_index` or `_guide` file."""
@@ -101,14 +108,15 @@ class FileParser:
         self._check_meta(meta, MODULE_KEYS, rel)
         translated_from = meta.get("translated_from")
         if translated_from is not None and not BLOB_ID.match(str(translated_from)):
-            raise ContentError(2, "translated_from must be the source's id (hex)")
+            raise ContentError(2, N_("translated_from must be the source's id (hex)"))
         if "minutes" in meta:
             self.warn(
-                rel, 2, "remove 'minutes': reading time is counted from the words"
+                rel, 2, N_("remove 'minutes': reading time is counted from the words")
             )
         try:
-            lesson, quiz, after = split_quiz(body, first)
-        except ContentError:  # every other problem of the file is still reported
+            lesson, block, after = split_quiz(body, first)
+            quiz = self._quiz(block, rel)
+        except (ContentError, QuizSyntaxError):  # the file's other problems too
             self._check_module_lines(body, first, rel, language, 0)
             raise
         self._check_module_lines(body, first, rel, language, len(after))
@@ -134,6 +142,17 @@ class FileParser:
             review=read_review(meta),
             path=rel,
         )
+
+    def _quiz(self, block: QuizBlock | None, rel: str) -> Quiz | None:
+        """Parse the quiz block: strictly, or (lenient) keeping what is right."""
+        if block is None:
+            return None
+        lines, first = block
+        if not self.lenient:
+            return parse_quiz(lines, first)
+        quiz, problems = read_quiz(lines, first)
+        self.problems.extend(Problem(rel, line, text) for line, text in problems)
+        return quiz
 
     def _check_module_lines(
         self, body: list[str], first: int, rel: str, language: str, after: int
@@ -166,7 +185,7 @@ class FileParser:
 
     def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
         for key in sorted(set(meta) - known):
-            self.warn(rel, 2, f"unknown front matter field '{key}'")
+            self.warn(rel, 2, N_("unknown front matter field '%(key)s'", key=key))
 
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
@@ -210,7 +229,7 @@ def read_review(meta: dict[str, Any]) -> str | None:
     value = meta.get("translation")
     if value is None or value in REVIEW_STATES:
         return value
-    raise ContentError(2, "translation must be 'machine-assisted' or 'reviewed'")
+    raise ContentError(2, N_("translation must be 'machine-assisted' or 'reviewed'"))
 
 
 def read_key_points(
@@ -220,16 +239,23 @@ def read_key_points(
     if value is None:
         if lesson_words < KEY_POINTS_FROM_WORDS:
             return [], []
-        message = "add 'key_points:', three to five short sentences"
+        message = N_("add 'key_points:', three to five short sentences")
         return [], [Problem(rel, 2, message, fatal=False)]
     if not isinstance(value, list) or not all(
         isinstance(point, str) and point.strip() for point in value
     ):
-        raise ContentError(2, "key_points must be a list of short sentences ('- ...')")
+        raise ContentError(
+            2, N_("key_points must be a list of short sentences ('- ...')")
+        )
     low, high = KEY_POINTS
     if low <= len(value) <= high:
         return value, []
-    message = f"key_points has {len(value)} points: give {low} to {high}"
+    message = N_(
+        "key_points has %(count)d points: give %(low)d to %(high)d",
+        count=len(value),
+        low=low,
+        high=high,
+    )
     return value, [Problem(rel, 2, message, fatal=False)]
 
 
@@ -252,7 +278,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(1, "the file is not UTF-8 text") from exc
+        raise ContentError(1, N_("the file is not UTF-8 text")) from exc
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
@@ -260,41 +286,46 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], list[str], int]:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise ContentError(
-            1, "the file must start with front matter between '---' lines"
+            1, N_("the file must start with front matter between '---' lines")
         )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise ContentError(1, "front matter is not closed with a '---' line") from None
+        message = N_("front matter is not closed with a '---' line")
+        raise ContentError(1, message) from None
     try:
         meta = load_yaml("\n".join(lines[1:end])) or {}
     except YamlProblem as exc:  # the front matter starts on the file's line 2
-        raise ContentError(exc.line + 1, f"bad front matter: {exc.message}") from None
+        message = N_("bad front matter: %(detail)s", detail=exc.message)
+        raise ContentError(exc.line + 1, message) from None
     if not isinstance(meta, dict):
-        raise ContentError(2, "front matter must be 'key: value' lines")
+        raise ContentError(2, N_("front matter must be 'key: value' lines"))
     if not isinstance(meta.get("title"), str) or not meta["title"].strip():
-        raise ContentError(2, "front matter needs a 'title'")
+        raise ContentError(2, N_("front matter needs a 'title'"))
     return meta, lines[end + 1 :], end + 2
 
 
-def split_quiz(body: list[str], first: int) -> tuple[list[str], Quiz | None, list[str]]:
-    """Return the lines before the :::quiz block, its quiz, and the lines after it."""
+QuizBlock = tuple[
+    list[str], int
+]  # the lines inside :::quiz, the file line of the first
+
+
+def split_quiz(
+    body: list[str], first: int
+) -> tuple[list[str], QuizBlock | None, list[str]]:
+    """Return the lines before the :::quiz block, its lines, and the lines after it."""
     starts = [i for i, line in enumerate(body) if line.strip() == ":::quiz"]
     if not starts:
         return body, None, []
     if len(starts) > 1:
         raise ContentError(
-            first + starts[1], "a module can have only one :::quiz block"
+            first + starts[1], N_("a module can have only one :::quiz block")
         )
     start = starts[0]
     try:
         end = next(i for i in range(start + 1, len(body)) if body[i].strip() == ":::")
     except StopIteration:
         raise ContentError(
-            first + start, "the :::quiz block is not closed with ':::'"
+            first + start, N_("the :::quiz block is not closed with ':::'")
         ) from None
-    try:
-        quiz = parse_quiz(body[start + 1 : end], first + start + 1)
-    except QuizSyntaxError as exc:
-        raise ContentError(exc.line, exc.message) from None
-    return body[:start], quiz, body[end + 1 :]
+    return body[:start], (body[start + 1 : end], first + start + 1), body[end + 1 :]

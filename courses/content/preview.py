@@ -33,14 +33,13 @@ def parse_module_text(
     rel = f"preview.{language}.md"
     data = text.encode("utf-8")
     version, problems = runner.call(
-        parse_file, "module", data, rel, language, contacts, glossary
+        parse_file, "module", data, rel, language, contacts, glossary, True
     )
     if not isinstance(version, ModuleVersion):
         return None, problems
-    if source is not None:
+    if source is not None and not any(problem.fatal for problem in problems):
         mine, theirs = structure_of(source), structure_of(version)
         if mine != theirs:
             position, message = quiz_difference(mine, theirs, source.path)
-            message = message.replace("; translation left out", "")
             problems.append(Problem(rel, question_line(version, position), message))
     return version, problems

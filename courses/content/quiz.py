@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from courses.content.markup import render_inline, render_markdown
+from courses.content.messages import N_, Message
 
 # Every pattern is linear in the line's length: no lazy group before trailing spaces
 # (a long run of spaces made "(.+?)\s*$" quadratic); matches are stripped afterwards.
@@ -23,17 +24,26 @@ QUESTION = re.compile(r"^ {0,3}(\d{1,3})[.)]\s+(\S.*)$")
 OPTION = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s+(\S.*)$")
 EXPLANATION = re.compile(r"^\s*>\s?(.*)$")
 QUESTION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+# A line meant as an option ("-[ ]", "- []", "- [v]", "[x]", "- [x]text") or as a
+# question ("1.What") but not written as one: each common slip is named, so an editor
+# is not left with "needs at least two options". Linear: no two loops can overlap.
+OPTION_LIKE = re.compile(r"^\s*(?:([-*+])(\s*))?\[([^\]]{0,3})\](\s*)(\S?)")
+ROUND_BOX = re.compile(r"^\s*[-*+]\s+\(\s?[xX]?\s?\)")
+NUMBER_TOUCHING_TEXT = re.compile(r"^ {0,3}\d{1,3}[.)](?=[^\W\d_])")
 OPTION_KEYS = "abcdefghijkl"
 KINDS = ("single", "multiple", "true-false")
 
 
-class QuizSyntaxError(ValueError):
-    """A quiz block that cannot be parsed; `line` is 1-based in the source file."""
+QuizProblem = tuple[int, str]  # a file line (1-based) and what is wrong there
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
+
+class QuizSyntaxError(ValueError):
+    """A quiz block that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: Sequence[QuizProblem]) -> None:
+        self.problems = sorted(problems, key=lambda problem: problem[0])
+        self.line, self.message = self.problems[0]
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,52 @@ class _Draft:
     qid: str | None = None
     options: list[tuple[bool, list[str], int]] | None = None
     explanation: list[str] | None = None
+    slipped: bool = False  # a line of it was reported as a slip: it is not used
 
 
 def parse_quiz(lines: Sequence[str], first_line: int) -> Quiz:
-    """Parse a quiz block's lines; `first_line` is the file line of lines[0]."""
+    """Parse a quiz block's lines; `first_line` is the file line of lines[0].
+
+    Raises QuizSyntaxError with every problem found, not just the first.
+    """
+    quiz, problems = read_quiz(lines, first_line)
+    if problems or quiz is None:
+        raise QuizSyntaxError(problems)
+    return quiz
+
+
+def read_quiz(
+    lines: Sequence[str], first_line: int
+) -> tuple[Quiz | None, list[QuizProblem]]:
+    """Return the quiz of the questions that are right (None if none is) and every
+    problem, so a preview can show what works and list everything that does not."""
     drafts: list[_Draft] = []
+    problems: list[QuizProblem] = []
     for offset, raw in enumerate(lines):
-        _read_line(drafts, raw, first_line + offset)
+        line = first_line + offset
+        try:
+            _read_line(drafts, raw, line)
+        except QuizSyntaxError as exc:
+            problems.extend(exc.problems)
     if not drafts:
-        raise QuizSyntaxError(first_line, "the quiz has no questions")
-    questions = tuple(_finish(d, position) for position, d in enumerate(drafts, 1))
-    _check_unique_ids(questions)
-    return Quiz(questions, _fingerprint(drafts))
+        return None, problems or [(first_line, N_("the quiz has no questions"))]
+    questions: list[Question] = []
+    for position, draft in enumerate(drafts, 1):
+        try:
+            question = _finish(draft, position)
+        except QuizSyntaxError as exc:
+            problems.extend(exc.problems)
+            continue
+        if question is not None:
+            questions.append(question)
+    questions, twice = _unique(questions)
+    problems.extend(twice)
+    quiz = Quiz(tuple(questions), _fingerprint(drafts)) if questions else None
+    return quiz, sorted(problems, key=lambda problem: problem[0])
+
+
+def _fail(line: int, message: Message) -> QuizSyntaxError:
+    return QuizSyntaxError([(line, message)])
 
 
 def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
@@ -120,12 +164,19 @@ def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
         text, settings, qid = _split_settings(match.group(2).rstrip(), line)
         drafts.append(_Draft(line, int(match.group(1)), [text], settings, qid))
         return
-    if not drafts:
-        raise QuizSyntaxError(line, "expected a numbered question such as '1. ...'")
-    draft = drafts[-1]
+    draft = drafts[-1] if drafts else None
+    if NUMBER_TOUCHING_TEXT.match(raw):
+        raise _fail(line, N_("put a space after the question's number: '1. ...'"))
+    if not OPTION.match(raw) and (draft is None or draft.explanation is None):
+        if mistake := _option_mistake(raw):
+            _slipped(draft)
+            raise _fail(line, mistake)
+    if draft is None:
+        raise _fail(line, N_("expected a numbered question such as '1. ...'"))
     if match := OPTION.match(raw):
         if draft.explanation is not None:
-            raise QuizSyntaxError(line, "options must come before the explanation (>)")
+            _slipped(draft)
+            raise _fail(line, N_("options must come before the explanation (>)"))
         draft.options = draft.options or []
         draft.options.append((match.group(1) != " ", [match.group(2).rstrip()], line))
     elif match := EXPLANATION.match(raw):
@@ -138,9 +189,41 @@ def _read_line(drafts: list[_Draft], raw: str, line: int) -> None:
     elif raw.startswith((" ", "\t")):
         draft.text.append(raw.strip())
     else:
-        raise QuizSyntaxError(
-            line, "expected an option '- [ ]' or '- [x]', or an explanation '>'"
+        _slipped(draft)
+        raise _fail(
+            line, N_("expected an option '- [ ]' or '- [x]', or an explanation '>'")
         )
+
+
+def _slipped(draft: _Draft | None) -> None:
+    """Mark the question being read as having a line that could not be read."""
+    if draft is not None:
+        draft.slipped = True
+
+
+def _option_mistake(raw: str) -> Message | None:
+    """Name the slip in a line that was meant as an option, if any."""
+    if ROUND_BOX.match(raw):
+        return N_("use square brackets for the box: '- [ ]' or '- [x]'")
+    match = OPTION_LIKE.match(raw)
+    if match is None:
+        return None
+    dash, gap, inside, space_after, text = match.groups()
+    if not dash:
+        return N_("start an option with a dash and a space: '- [ ] ...'")
+    if not gap:
+        return N_("put a space between '-' and '[': '- [ ] ...'")
+    if not inside:
+        return N_("the box needs a space inside, '- [ ]', or an x, '- [x]'")
+    if inside.strip() not in ("", "x", "X"):
+        return N_("mark a right option with the letter x: '- [x] ...'")
+    if inside not in (" ", "x", "X"):
+        return N_("write the box as '[ ]' or '[x]', with nothing else inside")
+    if not text:
+        return N_("this option has no text after its box")
+    if not space_after:
+        return N_("put a space after the box: '- [x] ...'")
+    return None
 
 
 def _split_settings(text: str, line: int) -> tuple[str, set[str], str | None]:
@@ -153,33 +236,45 @@ def _split_settings(text: str, line: int) -> tuple[str, set[str], str | None]:
         if token.startswith("#"):
             qid = token[1:]
             if not QUESTION_ID.match(qid):
-                raise QuizSyntaxError(
+                raise _fail(
                     line,
-                    f"question name '{qid}' may use only a-z, 0-9 and '-' "
-                    "(at most 40 characters)",
+                    N_(
+                        "question name '%(name)s' may use only a-z, 0-9 and '-' "
+                        "(at most 40 characters)",
+                        name=qid,
+                    ),
                 )
         elif token in ("multiple", "true-false"):
             settings.add(token)
         else:
-            raise QuizSyntaxError(
-                line, f"unknown setting '{token}' (use #name, multiple or true-false)"
+            raise _fail(
+                line,
+                N_(
+                    "unknown setting '%(setting)s' (use #name, multiple or true-false)",
+                    setting=token,
+                ),
             )
     return text[:start].rstrip(), settings, qid
 
 
-def _finish(draft: _Draft, position: int) -> Question:
-    """Check a read question and render its text."""
+def _finish(draft: _Draft, position: int) -> Question | None:
+    """Check a read question and render it; None for one with a slip reported.
+
+    The counts of options and right options are not checked in a question with a
+    slip: the slip (an option written wrongly, say) is what the editor must fix.
+    """
     options = draft.options or []
-    label = f"question {draft.number}"
-    if len(options) < 2:
-        raise QuizSyntaxError(draft.line, f"{label} needs at least two options")
-    if len(options) > len(OPTION_KEYS):
-        raise QuizSyntaxError(draft.line, f"{label} has more than 12 options")
-    if not any(correct for correct, _, _ in options):
-        raise QuizSyntaxError(draft.line, f"{label} has no right option ([x])")
+    number = draft.number
+    problems = [] if draft.slipped else _option_problems(options, number)
     if not draft.explanation or not "".join(draft.explanation).strip():
-        raise QuizSyntaxError(draft.line, f"{label} needs an explanation ('> ...')")
-    kind = _kind(draft, options, label)
+        problems.append(
+            N_("question %(number)d needs an explanation ('> ...')", number=number)
+        )
+    if problems:
+        raise QuizSyntaxError([(draft.line, message) for message in problems])
+    if draft.slipped:
+        return None
+    kind = _kind(draft, options)
     return Question(
         qid=draft.qid or str(position),
         kind=kind,
@@ -193,17 +288,47 @@ def _finish(draft: _Draft, position: int) -> Question:
     )
 
 
-def _kind(draft: _Draft, options: list[tuple[bool, list[str], int]], label: str) -> str:
+def _option_problems(
+    options: list[tuple[bool, list[str], int]], number: int
+) -> list[Message]:
+    """Return what is wrong with a question's options: how many, how many right."""
+    problems = []
+    if len(options) < 2:
+        problems.append(
+            N_("question %(number)d needs at least two options", number=number)
+        )
+    if len(options) > len(OPTION_KEYS):
+        problems.append(
+            N_("question %(number)d has more than 12 options", number=number)
+        )
+    if options and not any(correct for correct, _, _ in options):
+        problems.append(
+            N_("question %(number)d has no right option ([x])", number=number)
+        )
+    return problems
+
+
+def _kind(draft: _Draft, options: list[tuple[bool, list[str], int]]) -> str:
     """Return single, multiple or true-false, checking what the kind demands."""
     right = sum(1 for correct, _, _ in options if correct)
+    number = draft.number
     if "true-false" in draft.settings:
         if "multiple" in draft.settings:
-            raise QuizSyntaxError(
-                draft.line, f"{label} cannot be multiple and true-false"
+            raise _fail(
+                draft.line,
+                N_(
+                    "question %(number)d cannot be multiple and true-false",
+                    number=number,
+                ),
             )
         if len(options) != 2 or right != 1:
-            raise QuizSyntaxError(
-                draft.line, f"{label} is true-false: it needs two options, one right"
+            raise _fail(
+                draft.line,
+                N_(
+                    "question %(number)d is true-false: "
+                    "it needs two options, one right",
+                    number=number,
+                ),
             )
         return "true-false"
     if "multiple" in draft.settings or right > 1:
@@ -211,15 +336,24 @@ def _kind(draft: _Draft, options: list[tuple[bool, list[str], int]], label: str)
     return "single"
 
 
-def _check_unique_ids(questions: Iterable[Question]) -> None:
+def _unique(
+    questions: Iterable[Question],
+) -> tuple[list[Question], list[QuizProblem]]:
+    """Return the questions whose name is new, and a problem for each other one."""
     seen: dict[str, int] = {}
+    kept, problems = [], []
     for q in questions:
         if q.qid in seen:
-            raise QuizSyntaxError(
-                q.line,
-                f"question name '{q.qid}' is used twice (also line {seen[q.qid]})",
+            message = N_(
+                "question name '%(name)s' is used twice (also line %(line)d)",
+                name=q.qid,
+                line=seen[q.qid],
             )
+            problems.append((q.line, message))
+            continue
         seen[q.qid] = q.line
+        kept.append(q)
+    return kept, problems
 
 
 def _fingerprint(drafts: Sequence[_Draft]) -> str:

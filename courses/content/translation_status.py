@@ -41,7 +41,7 @@ class Row:
 
 def board(catalog: Catalog, languages: Sequence[str]) -> list[Row]:
     """Return every module with the translation status in each language."""
-    broken = {p.path for p in catalog.problems if p.fatal}
+    broken = catalog.broken_paths
     rows = []
     for course in catalog.courses:
         for module in course.modules:
@@ -59,14 +59,14 @@ def _cell(
     module: Module,
     source: ModuleVersion,
     language: str,
-    broken: set[str],
+    broken: frozenset[str],
 ) -> Cell:
     version = module.versions.get(language)
     if language == module.default_language:
         return Cell(language, "source", version)
     if version is None:
-        path = f"{course.slug}/{module.number:02d}-{module.slug}.{language}.md"
-        return Cell(language, "broken" if path in broken else "missing", None)
+        status = "broken" if module.file_of(language) in broken else "missing"
+        return Cell(language, status, None)
     return Cell(language, status_of(version, source), version)
 
 

@@ -14,6 +14,8 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import Node
 
+from courses.content.messages import N_
+
 MAX_DEPTH = 20  # real content nests three or four levels
 MAX_CHARACTERS = 200_000  # contacts.yaml, the largest, is about 25,000
 
@@ -39,12 +41,13 @@ class _StrictLoader(yaml.SafeLoader):
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
             raise YamlProblem(
                 event.start_mark.line + 1,
-                "anchors (&name) and aliases (*name) are not allowed: write it out",
+                N_("anchors (&name) and aliases (*name) are not allowed: write it out"),
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise YamlProblem(
-                event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
+                event.start_mark.line + 1,
+                N_("nested more than %(depth)d levels deep", depth=MAX_DEPTH),
             )
         try:
             return super().compose_node(parent, index)
@@ -58,7 +61,9 @@ def compose_yaml(text: str) -> tuple[Any, Node | None]:
     Raises YamlProblem with the line of the first problem.
     """
     if len(text) > MAX_CHARACTERS:
-        raise YamlProblem(1, f"longer than {MAX_CHARACTERS:,} characters")
+        raise YamlProblem(
+            1, N_("longer than %(count)d characters", count=MAX_CHARACTERS)
+        )
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()

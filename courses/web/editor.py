@@ -1,6 +1,7 @@
 """Editors' tools: the translation board and the live preview of a module."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -9,9 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.content.bounded import TooComplex
-from courses.content.catalog import Course, Module, ModuleVersion, Problem
+from courses.content.catalog import Catalog, Course, Module, ModuleVersion, Problem
 from courses.content.preview import parse_module_text
-from courses.content.translation_status import board, source_changes, status_of
+from courses.content.translation_status import (
+    Row,
+    board,
+    source_changes,
+    status_of,
+)
 from courses.people.models import Role
 from courses.platform.content_store import get_catalog, preview_runner
 from courses.platform.extensions import limiter
@@ -25,14 +31,43 @@ EDITORS = (Role.EDITOR, Role.ADMIN)
 MAX_PREVIEW = 40_000  # characters; the longest real module is about 20,000
 
 
+@dataclass(frozen=True)
+class FileWithErrors:
+    """A content file that learners do not get until its problems are fixed."""
+
+    path: str
+    problems: list[Problem]
+    module: Module | None
+    language: str | None
+
+
 @bp.get("/")
 @roles(*EDITORS)
 def index() -> str:
-    """Show courses x modules x languages: missing, up to date or outdated."""
+    """Show courses x modules x languages (missing, up to date, outdated or with
+    errors), then every file left out because of a problem, with its problems."""
     languages = current_app.config["LANGUAGES"]
+    catalog = get_catalog()
+    rows = board(catalog, languages)
     return render_template(
-        "editor/board.html", rows=board(get_catalog(), languages), languages=languages
+        "editor/board.html",
+        rows=rows,
+        languages=languages,
+        files_with_errors=_files_with_errors(catalog, rows),
     )
+
+
+def _files_with_errors(catalog: Catalog, rows: list[Row]) -> list[FileWithErrors]:
+    """Return each file left out, its problems, and its module when there is one."""
+    cells = {
+        row.module.file_of(cell.language): (row.module, cell.language)
+        for row in rows
+        for cell in row.cells
+    }
+    return [
+        FileWithErrors(path, catalog.problems_in(path), *cells.get(path, (None, None)))
+        for path in sorted(catalog.broken_paths)
+    ]
 
 
 @bp.get(f"/<{SLUG_RULE}:course_slug>/<{SLUG_RULE}:module_slug>/<language>")
@@ -50,6 +85,8 @@ def translation(course_slug: str, module_slug: str, language: str) -> str:
     status = status_of(version, source) if version else "missing"
     if language == module.default_language:
         status = "source"
+    if status == "missing" and module.file_of(language) in get_catalog().broken_paths:
+        status = "broken"
     changes = None
     if status == "outdated" and version is not None:
         content_dir = Path(current_app.config["CONTENT_DIR"])
@@ -63,6 +100,7 @@ def translation(course_slug: str, module_slug: str, language: str) -> str:
         version=version,
         status=status,
         changes=changes,
+        problems=get_catalog().problems_in(module.file_of(language)),
     )
 
 
@@ -74,7 +112,7 @@ def preview_page() -> Response:
     course, module, language = _chosen(request.args)
     version = module.versions.get(language) if module else None
     path = _path_of(course, module, language)
-    problems = [p for p in catalog.problems if p.path == path]
+    problems = catalog.problems_in(path) if path else []
     return _render_preview(
         course, module, language, _file_text(path), version, problems
     )
@@ -160,10 +198,14 @@ def _render_preview(
 
 
 def _path_of(course: Course | None, module: Module | None, language: str) -> str | None:
-    """Return the path of a module's file in `language`; its source's if none yet."""
+    """Return the path of a module's file in `language` (even one with errors, to
+    fix it); its source's if there is none yet, to translate from."""
     if course is None or module is None:
         return None
-    return (module.versions.get(language) or module.version(language)).path
+    own = module.file_of(language)
+    if (Path(current_app.config["CONTENT_DIR"]) / own).is_file():
+        return own
+    return module.version(language).path
 
 
 def _file_text(path: str | None) -> str:

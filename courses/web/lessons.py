@@ -68,6 +68,9 @@ def _render(
         module=module,
         version=version,
         course_text=course.text(current_language()),
+        # The reader's language has a file, but it has errors: say nothing untrue.
+        translation_broken=module.file_of(current_language())
+        in get_catalog().broken_paths,
         quiz=quiz,
         previous=course.modules[position - 1] if position > 0 else None,
         following=course.modules[position + 1]

@@ -88,6 +88,51 @@
     if (!(target.type === "radio" && target.checked)) target.click();
   });
 
+  // The editor's text box: line numbers that follow the text, and "line 12" links in
+  // the list of problems that put the cursor on that line.
+  function numberLines(box) {
+    var gutter = box.parentElement.querySelector("[data-line-numbers]");
+    if (!gutter) return;
+    var count = box.value.split("\n").length;
+    if (gutter.getAttribute("data-count") !== String(count)) {
+      var numbers = [];
+      for (var n = 1; n <= count; n++) numbers.push(n);
+      gutter.textContent = numbers.join("\n") + "\n";
+      gutter.setAttribute("data-count", String(count));
+    }
+    gutter.scrollTop = box.scrollTop;
+  }
+
+  function goToLine(box, line) {
+    var lines = box.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+    var end = start + (lines[line - 1] || "").length;
+    box.focus();
+    box.setSelectionRange(start, end);
+    var height = parseFloat(getComputedStyle(box).lineHeight) || 20;
+    box.scrollTop = Math.max(0, (line - 3) * height);
+    numberLines(box);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "text") numberLines(event.target);
+  });
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      if (event.target && event.target.id === "text") numberLines(event.target);
+    },
+    true
+  );
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("a[data-line]");
+    var box = document.getElementById("text");
+    if (!link || !box) return;
+    event.preventDefault();
+    goToLine(box, parseInt(link.getAttribute("data-line"), 10) || 1);
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var now = Date.now();

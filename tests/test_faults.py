@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
+from app import create_app
 from courses.people.models import (
     ClassSession,
     Membership,
@@ -22,8 +23,8 @@ from courses.people.models import (
     User,
     utcnow,
 )
-from courses.platform.db import get_engine, get_session
-from tests.conftest import PG_URL, _pg_schema_url, csrf_from, make_app
+from courses.platform.db import Base, get_engine, get_session
+from tests.conftest import FIXTURES, PG_URL, _pg_schema_url, csrf_from, make_app
 from tests.facilitation import answer, join_code_of, learner, new_session, staff_client
 from tests.helpers import MODULE, RIGHT, join
 from tests.tcp_proxy import Proxy
@@ -143,6 +144,48 @@ def test_a_missing_backup_file_is_a_sentence(app, tmp_path):
         args=["restore", "--yes", str(tmp_path / "x")]
     )
     assert result.exit_code == 1 and "There is no backup file" in result.output
+
+
+def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(tmp_path):
+    """SQLite's own check (pg_restore refuses what is not its archive itself)."""
+    app = make_app(f"sqlite:///{tmp_path / 'live.sqlite3'}", tmp_path)
+    staff_client(app)
+    before = counts(app)
+    runner = app.test_cli_runner()
+    for name, content in (("garbage.db", b"not a database"), ("other.db", None)):
+        path = tmp_path / name
+        if content is None:
+            sqlite3.connect(path).execute("CREATE TABLE notes (x)").connection.close()
+        else:
+            path.write_bytes(content)
+        result = runner.invoke(args=["restore", "--yes", str(path)])
+        assert result.exit_code == 1, result.output
+        assert "is not a Jaring backup" in result.output
+        assert "Nothing was changed." in result.output
+    assert counts(app) == before
+
+
+def test_command_line_database_problems_are_sentences(tmp_path):
+    empty = make_app(f"sqlite:///{tmp_path / 'e.sqlite3'}", tmp_path)
+    with empty.app_context():
+        Base.metadata.drop_all(get_engine())
+        get_engine().dispose()
+    result = empty.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 1 and "has no tables yet" in result.output
+    assert "db upgrade" in result.output and "Traceback" not in result.output
+    away = create_app(
+        {"DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:9/x", "TESTING": True,
+         "SECRET_KEY": "test", "CODE_KEY": "test", "CONTENT_DIR": FIXTURES / "content"}
+    )  # fmt: skip
+    result = away.test_cli_runner().invoke(args=["users", "list"])
+    assert result.exit_code == 1 and "Cannot reach the database" in result.output
+    assert "secret" not in result.output  # the password is never printed
+
+
+def test_content_check_without_a_content_folder_says_so(app_factory, tmp_path):
+    app = app_factory(CONTENT_DIR=tmp_path / "missing")
+    result = app.test_cli_runner().invoke(args=["content", "check"])
+    assert result.exit_code == 1 and "There is no content folder" in result.output
 
 
 def test_the_sqlite_file_and_its_log_are_private(tmp_path):

@@ -130,6 +130,16 @@ def test_an_admin_sees_only_their_organisations_staff(app):
         )
 
 
+def test_the_cli_says_how_to_give_a_password_without_a_terminal(app, monkeypatch):
+    monkeypatch.delenv("JARING_PASSWORD", raising=False)
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--username", "ana", "--role", "admin"], input=""
+    )
+    assert result.exit_code == 1
+    assert "there is no terminal to ask for one" in result.output
+    assert "JARING_PASSWORD" in result.output and "Aborted" not in result.output
+
+
 def test_the_cli_creates_lists_and_closes(app, monkeypatch):
     runner = app.test_cli_runner()
     monkeypatch.setenv("JARING_PASSWORD", "short")

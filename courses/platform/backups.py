@@ -15,6 +15,9 @@ from pathlib import Path
 from sqlalchemy import URL, make_url
 
 
+TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
 class BackupError(RuntimeError):
     """A backup or restore that could not be done; the message says why."""
 
@@ -36,6 +39,7 @@ def restore(database_url: str, source: Path) -> None:
         raise BackupError(f"There is no backup file at {source}.")
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
+        _check_sqlite_backup(source)
         _copy_sqlite(str(source), _sqlite_path(url))
     else:
         _pg("pg_restore", url, "--clean", "--if-exists", "--no-owner",
@@ -46,6 +50,23 @@ def _sqlite_path(url: URL) -> str:
     if not url.database or url.database == ":memory:":
         raise BackupError("This SQLite database lives in memory: there is no file.")
     return url.database
+
+
+def _check_sqlite_backup(source: Path) -> None:
+    """Refuse a file that is not a Jaring database, before anything is replaced."""
+    problem = None
+    try:
+        with sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True) as db:
+            tables = {row[0] for row in db.execute(TABLES)}
+    except sqlite3.DatabaseError as error:
+        problem = str(error)
+    else:
+        if "user_account" not in tables:
+            problem = "it has no Jaring tables"
+    if problem:
+        raise BackupError(
+            f"{source} is not a Jaring backup ({problem}). Nothing was changed."
+        )
 
 
 def _copy_sqlite(source: str, target: str) -> None:

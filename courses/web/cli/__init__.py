@@ -5,6 +5,7 @@ from flask import Flask
 
 from courses.web.cli.content_commands import content_cli
 from courses.web.cli.db_commands import db_cli
+from courses.web.cli.errors import explain_errors
 from courses.web.cli.maintenance_commands import (
     backup_command,
     restore_command,
@@ -20,4 +21,5 @@ def init_app(app: Flask) -> None:
         db_cli, content_cli, translate_cli, users_cli, sessions_cli, retention_cli,
         backup_command, restore_command,
     ):  # fmt: skip
+        explain_errors(group)
         app.cli.add_command(group)

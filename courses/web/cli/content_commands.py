@@ -21,6 +21,11 @@ content_cli = AppGroup("content", help="Check course content.")
 def content_check(content_dir: Path | None, stats: bool) -> None:
     """List every content problem as path:line: message; exit 1 if there is any."""
     root = content_dir or Path(current_app.config["CONTENT_DIR"])
+    if not root.is_dir():
+        raise click.ClickException(
+            f"There is no content folder at {root}. Set CONTENT_DIR to the folder "
+            "that holds the courses (by default, content/ in the project)."
+        )
     catalog = load_catalog(
         root,
         current_app.config["LANGUAGES"],

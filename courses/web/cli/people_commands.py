@@ -6,6 +6,8 @@ also be done from the web. Errors are sentences, printed without a traceback.
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -37,15 +39,22 @@ ACCOUNT_PROBLEMS = {
 )
 @click.option("--organisation", default="Jaring", show_default=True)
 @click.option("--display-name", default=None)
-@click.password_option(
+@click.option(
+    "--password",
     envvar="JARING_PASSWORD",
-    help=f"At least {accounts.MIN_PASSWORD} characters; asked for if not given "
-    "(or read from JARING_PASSWORD).",
+    default=None,
+    help=f"At least {accounts.MIN_PASSWORD} characters. Better: leave it out to be "
+    "asked (in a terminal), or set JARING_PASSWORD (in a script).",
 )
 def users_create(
-    username: str, role: str, organisation: str, display_name: str | None, password: str
+    username: str,
+    role: str,
+    organisation: str,
+    display_name: str | None,
+    password: str | None,
 ) -> None:
     """Create a staff account (password asked for, or read from JARING_PASSWORD)."""
+    password = password if password is not None else _ask_for_password()
     db = get_session()
     if db.scalars(select(User.id).where(User.username == username.lower())).first():
         raise click.ClickException(ACCOUNT_PROBLEMS["taken"])
@@ -55,6 +64,21 @@ def users_create(
     except accounts.AccountError as error:
         raise click.ClickException(_sentence(error)) from error
     click.echo(f"Created {role} '{username.lower()}' in {organisation}.")
+
+
+def _ask_for_password() -> str:
+    """Ask twice for the new password, or say how to give it without a terminal."""
+    if not sys.stdin.isatty():
+        raise click.ClickException(
+            "No password given, and there is no terminal to ask for one. Set it in "
+            "JARING_PASSWORD, for example: JARING_PASSWORD='four words you remember' "
+            "flask --app app users create --username ana --role admin"
+        )
+    return click.prompt(
+        f"Password (at least {accounts.MIN_PASSWORD} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
+    )
 
 
 def _sentence(error: accounts.AccountError) -> str:

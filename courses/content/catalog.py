@@ -68,6 +68,8 @@ class ModuleVersion:
     translated_from: str | None  # the source's blob_id when this was translated
     path: str
     review: str | None = None  # machine-assisted | reviewed (translations only)
+    # The lesson's second-level headings (anchor id, plain text): "on this page".
+    headings: tuple[tuple[str, str], ...] = ()
 
     @property
     def contact_ids(self) -> tuple[str, ...]:

@@ -135,6 +135,7 @@ class FileParser:
                 )
             ),
             sections=split_sections(body),
+            headings=section_headings(body),
             quiz=quiz,
             after_quiz=self.segments("\n".join(after)),
             blob_id=blob_id(data),
@@ -222,6 +223,20 @@ def split_sections(body: tuple[Segment, ...]) -> tuple[tuple[Segment, ...], ...]
             if piece.strip():
                 sections[-1].append(Segment(html=Markup(piece)))  # noqa: S704 - sanitised
     return tuple(tuple(s) for s in sections if s)
+
+
+SECTION_HEADING = re.compile(r'<h2 id="(h-[^"]{1,120})">(.{1,2000}?)</h2>')
+TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def section_headings(body: tuple[Segment, ...]) -> tuple[tuple[str, str], ...]:
+    """Return each second-level heading's anchor and text (tags removed, still
+    escaped as the sanitiser left it), for the "on this page" links."""
+    html = "".join(str(s.html) for s in body if s.html is not None)
+    return tuple(
+        (anchor, Markup(TAG.sub("", text).strip()))  # noqa: S704 - sanitised text
+        for anchor, text in SECTION_HEADING.findall(html)
+    )
 
 
 def read_review(meta: dict[str, Any]) -> str | None:

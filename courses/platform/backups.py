@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sqlalchemy import URL, make_url
 
-
 TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
 
 

@@ -4,7 +4,9 @@ from babel import Locale
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 
+from courses.content.catalog import Course, Module
 from courses.platform.config import LANGUAGES
 
 LANGUAGE_COOKIE = "lang"
@@ -57,10 +59,36 @@ def language_name_in(language: str, reader: str) -> str:
     return f"bahasa {name}" if reader == "id" else name
 
 
+def in_language(text: str, language: str) -> Markup:
+    """Return `text` marked with its language and direction when it is not in the
+    interface's language (a fallback title inside a page in another language)."""
+    if language == current_language():
+        return escape(text)
+    return Markup('<span lang="{0}" dir="{1}">{2}</span>').format(
+        language, direction(language), text
+    )
+
+
+def title_of(item: Module | Course) -> Markup:
+    """Return a module's or course's title in the reader's language (or its
+    fallback's), marked with its language when that is another one."""
+    language = current_language()
+    shown = item.version(language) if isinstance(item, Module) else item.text(language)
+    return in_language(shown.title, shown.language)
+
+
+def lang_attributes(language: str) -> Markup:
+    """Return ` lang=".." dir=".."` for an element whose text is in `language`."""
+    return Markup(' lang="{0}" dir="{1}"').format(language, direction(language))
+
+
 def init_app(app: Flask) -> None:
     """Expose language helpers to templates."""
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(format_datetime, "format_datetime")
+    app.add_template_global(in_language)
+    app.add_template_global(lang_attributes)
+    app.add_template_global(title_of)
 
     @app.context_processor
     def inject_language() -> dict[str, object]:

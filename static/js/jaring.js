@@ -133,6 +133,181 @@
     goToLine(box, parseInt(link.getAttribute("data-line"), 10) || 1);
   });
 
+  // Listen: the device's own voice reads the lesson aloud, sentence by sentence, with
+  // the sentence being read highlighted. Nothing is fetched; without speech synthesis,
+  // or without a voice for the lesson's language, the control stays hidden.
+  var SENTENCE = /[^.!?\u061F\u3002]+[.!?\u061F\u3002]*["'\u201D\u2019)]*\s*/g;
+  var BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, td, th, figcaption, blockquote";
+  var listen = { box: null, parts: [], index: 0, run: 0 };
+
+  function speechAvailable() {
+    try {
+      return !!(window.speechSynthesis && window.SpeechSynthesisUtterance);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function voiceFor(lang) {
+    var voices = window.speechSynthesis.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      var code = String(voices[i].lang || "").toLowerCase().split(/[-_]/)[0];
+      if (code === lang) return voices[i];
+    }
+    return null;
+  }
+
+  // The lesson's text as sentences, each with the DOM range it covers.
+  function sentencesOf(root) {
+    var groups = [];
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        var parent = node.parentElement;
+        if (!parent || parent.closest("[data-listen-skip], [popover], script, style")) {
+          return NodeFilter.FILTER_REJECT;
+        }
+        return node.nodeValue.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
+      }
+    });
+    var node, last = null;
+    while ((node = walker.nextNode())) {
+      var block = node.parentElement.closest(BLOCKS) || root;
+      if (!last || last.block !== block) {
+        last = { block: block, nodes: [], text: "" };
+        groups.push(last);
+      }
+      last.nodes.push({ node: node, start: last.text.length });
+      last.text += node.nodeValue;
+    }
+    var parts = [];
+    groups.forEach(function (group) {
+      var match;
+      SENTENCE.lastIndex = 0;
+      while ((match = SENTENCE.exec(group.text))) {
+        if (!match[0].trim()) continue;
+        parts.push({
+          text: match[0].trim(),
+          range: rangeOf(group, match.index, match.index + match[0].trimEnd().length)
+        });
+      }
+    });
+    return parts;
+  }
+
+  function rangeOf(group, start, end) {
+    var range = document.createRange();
+    function place(offset, setter) {
+      for (var i = group.nodes.length - 1; i >= 0; i--) {
+        if (group.nodes[i].start <= offset) {
+          var piece = group.nodes[i];
+          range[setter](piece.node, Math.min(offset - piece.start, piece.node.nodeValue.length));
+          return;
+        }
+      }
+    }
+    place(start, "setStart");
+    place(end, "setEnd");
+    return range;
+  }
+
+  function highlight(range) {
+    if (!(window.CSS && CSS.highlights && window.Highlight)) return;
+    if (range) CSS.highlights.set("listen", new Highlight(range));
+    else CSS.highlights.delete("listen");
+    if (range) {
+      var box = range.getBoundingClientRect();
+      if (box.top < 60 || box.bottom > window.innerHeight) {
+        window.scrollBy({ top: box.top - window.innerHeight / 3, behavior: "smooth" });
+      }
+    }
+  }
+
+  function showControls(state) {
+    var box = listen.box;
+    var shown = { idle: ["play"], reading: ["pause", "stop"], paused: ["resume", "stop"] }[state];
+    var buttons = box.querySelectorAll("[data-listen-action]");
+    var focusWasHere = box.contains(document.activeElement);
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = shown.indexOf(buttons[i].getAttribute("data-listen-action")) < 0;
+    }
+    if (focusWasHere) box.querySelector("[data-listen-action='" + shown[0] + "']").focus();
+    var status = box.querySelector("[data-listen-status]");
+    var said = { idle: "stopped", reading: "reading", paused: "paused" }[state];
+    if (status) status.textContent = status.getAttribute("data-" + said) || "";
+  }
+
+  function speakFrom(index, run) {
+    if (run !== listen.run) return;
+    if (index >= listen.parts.length) {
+      stopReading();
+      return;
+    }
+    listen.index = index;
+    var part = listen.parts[index];
+    var lang = listen.box.getAttribute("data-listen-lang");
+    var utterance = new window.SpeechSynthesisUtterance(part.text);
+    utterance.lang = lang;
+    try {
+      utterance.voice = voiceFor(lang);
+    } catch (error) {
+      /* the language alone chooses a voice */
+    }
+    utterance.onend = function () {
+      speakFrom(index + 1, run);
+    };
+    utterance.onerror = function () {
+      if (run === listen.run) stopReading();
+    };
+    highlight(part.range);
+    window.speechSynthesis.speak(utterance);
+  }
+
+  function stopReading() {
+    listen.run += 1;
+    try {
+      window.speechSynthesis.cancel();
+    } catch (error) {
+      /* nothing was being read */
+    }
+    highlight(null);
+    if (listen.box) showControls("idle");
+  }
+
+  function setUpListen() {
+    var box = document.querySelector("[data-listen]");
+    if (!box || !speechAvailable()) return;
+    listen.box = box;
+    var lang = box.getAttribute("data-listen-lang");
+    function offer() {
+      if (voiceFor(lang)) box.hidden = false;
+    }
+    offer();
+    if (window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener("voiceschanged", offer);
+    }
+    box.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-listen-action]");
+      if (!button) return;
+      var action = button.getAttribute("data-listen-action");
+      if (action === "play") {
+        stopReading();
+        listen.parts = sentencesOf(box.closest("article") || document.body);
+        showControls("reading");
+        speakFrom(0, listen.run);
+      } else if (action === "pause") {
+        window.speechSynthesis.pause();
+        showControls("paused");
+      } else if (action === "resume") {
+        window.speechSynthesis.resume();
+        showControls("reading");
+      } else {
+        stopReading();
+      }
+    });
+    window.addEventListener("pagehide", stopReading);
+  }
+  setUpListen();
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var now = Date.now();

@@ -188,3 +188,25 @@ def test_preview_shows_text_after_the_quiz_after_it(app, client):
     ).read_text() + "\n## Sources\n\n- [S1] A source.\n"
     html = preview(client, text).get_data(as_text=True)
     assert html.index('id="quiz"') < html.index("[S1] A source.")
+
+
+def test_the_board_shows_how_each_translation_was_made(app_factory, tmp_path):
+    tree = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", tree)
+    path = tree / ID
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "title: Langkah pertama",
+            "title: Langkah pertama\ntranslation: machine-assisted",
+        ),
+        encoding="utf-8",
+    )
+    app = app_factory(CONTENT_DIR=tree)
+    client = app.test_client()
+    sign_in_staff(app, client, Role.EDITOR)
+    board = client.get("/editor/", headers={"Accept-Language": "en"})
+    assert "machine-assisted, not reviewed" in board.get_data(as_text=True)
+    learner_view = app.test_client()
+    learner_view.set_cookie("lang", "id")
+    lesson = learner_view.get("/courses/sample-course/first-steps")
+    assert "belum diperiksa oleh penutur asli" in lesson.get_data(as_text=True)

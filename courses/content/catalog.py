@@ -48,6 +48,7 @@ class Segment:
 
     html: Markup | None = None
     contact_id: str | None = None
+    topic: str | None = None  # [[contacts:TOPIC]]: the reader's country's contacts
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ class Course:
     # Modules measuring the same things before and after (knowledge gain), if any.
     pre_test: str | None = None
     post_test: str | None = None
+    # Whose help contacts [[contacts:TOPIC]] shows when the reader chose no country.
+    country: str | None = None
 
     def text(self, language: str) -> CourseText:
         """Return the course text in `language`, else in the default language."""

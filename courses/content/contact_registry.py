@@ -17,6 +17,7 @@ from typing import Any
 
 from courses.content.contacts import (
     FALLBACK_LANGUAGE,
+    TOPICS,
     Channel,
     Contact,
     SourceRef,
@@ -127,7 +128,7 @@ def _read_contact(
     contact = Contact(
         id=cid,
         country=str(entry["country"]),
-        organisation=str(entry["organisation"]),
+        organisation=_texts(entry["organisation"]),
         service=_texts(entry.get("service")),
         helps_with=_texts(entry.get("helps_with")),
         hours=_texts(entry.get("hours")),
@@ -140,6 +141,7 @@ def _read_contact(
         status=status,
         compared=compared if isinstance(compared, date) else None,
         see_also=tuple(str(x) for x in entry.get("see_also") or ()),
+        topics=tuple(str(x) for x in entry.get("topics") or ()),
         caution=caution_for(status, sources, limits.today, limits.source_max_age_days),
     )
     return contact, _freshness_problems(contact, where, line, limits)
@@ -152,8 +154,15 @@ def _fatal_problems(entry: dict[str, Any], cid: str, where: str) -> list[str]:
         problems.append(f"contact id '{cid}' may use only a-z, 0-9 and '-'")
     if not COUNTRY.match(str(entry.get("country", ""))):
         problems.append(f"{where}: country must be a two-letter code such as ID or PH")
-    if not str(entry.get("organisation") or "").strip():
-        problems.append(f"{where} has no organisation")
+    if not _texts(entry.get("organisation")).get(FALLBACK_LANGUAGE):
+        problems.append(f"{where} needs 'organisation' (in English at least)")
+    topics = entry.get("topics") or []
+    unknown = [t for t in topics if t not in TOPICS] if isinstance(topics, list) else []
+    if not isinstance(topics, list) or unknown:
+        problems.append(
+            f"{where}: topics must be a list of {', '.join(sorted(TOPICS))}"
+            + (f" (not {', '.join(map(str, unknown))})" if unknown else "")
+        )
     if not _texts(entry.get("service")).get(FALLBACK_LANGUAGE):
         problems.append(f"{where} needs 'service' in English (en)")
     if entry.get("status") not in STATUSES:

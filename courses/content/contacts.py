@@ -15,6 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 
 FALLBACK_LANGUAGE = "en"
+# What a contact helps with, for `[[contacts:TOPIC]]` in a lesson: the contacts of
+# that topic for the reader's country are shown there.
+TOPICS = {
+    "emergency": "danger now: police and emergency numbers",
+    "trafficking": "reporting trafficking, forced work or exploitation",
+    "migrant-work": "recruitment, contracts, fees and wages of migrant workers",
+    "abroad": "help for citizens in trouble in another country",
+    "violence": "violence against women and children",
+}
 # Why a contact needs confirming before someone relies on it.
 PARTLY_VERIFIED = "partly-verified"
 OLD_SOURCE = "old-source"
@@ -80,7 +89,7 @@ class Contact:
 
     id: str
     country: str
-    organisation: str
+    organisation: dict[str, str]  # its name, per language where it has one
     service: dict[str, str]
     helps_with: dict[str, str]
     hours: dict[str, str]
@@ -91,9 +100,10 @@ class Contact:
     compared: date | None  # when the details were last compared with the sources
     see_also: tuple[str, ...]  # shown beside it when it needs confirming
     caution: str | None  # why to confirm it first (PARTLY_VERIFIED, ...), or None
+    topics: tuple[str, ...] = ()  # keys of TOPICS
 
     def text(self, field: str, lang: str) -> str:
-        """Return a translated field (service, helps_with, hours) in `lang`."""
+        """Return a translated field (organisation, service, helps_with, hours)."""
         return _pick(getattr(self, field), lang)
 
     def language_of(self, field: str, lang: str) -> str:

@@ -1,5 +1,6 @@
 """A course's `course.yaml`: default language, pass mark, order, optional modules,
-and the pre-test and post-test that measure what a session's learners gained."""
+the pre-test and post-test that measure what a session's learners gained, and the
+country whose help contacts `[[contacts:TOPIC]]` shows when the reader chose none."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from courses.content.catalog import Problem
 from courses.content.yaml_reader import YamlProblem, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def read_settings(
@@ -41,6 +43,7 @@ def read_settings(
         "optional": frozenset(data.get("optional") or []),
         "pre_test": data.get("pre_test"),
         "post_test": data.get("post_test"),
+        "country": data.get("country"),
     }
 
 
@@ -64,6 +67,9 @@ def _setting_errors(data: dict[str, Any], languages: Sequence[str]) -> list[str]
             errors.append(f"{key} must be the name of a module of this course")
     if bool(data.get("pre_test")) != bool(data.get("post_test")):
         errors.append("name both pre_test and post_test, or neither")
+    country = data.get("country")
+    if country is not None and not COUNTRY.match(str(country)):
+        errors.append("country must be a two-letter code such as ID or PH")
     if not isinstance(optional, list) or not all(
         isinstance(s, str) and SLUG.match(s) for s in optional
     ):

@@ -11,12 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from courses.content.catalog import Problem
-from courses.content.contacts import Contact
+from courses.content.contacts import TOPICS, Contact
 from courses.content.glossary import Glossary
 from courses.content.messages import N_
 from courses.content.phone_numbers import typed_numbers
 
 CONTACT_TAG = re.compile(r"\[\[contact:([^\]\s]*)\]\]")
+TOPIC_TAG = re.compile(r"\[\[contacts:([^\]\s]*)\]\]")
 SOURCE_MARK = re.compile(r"\[S\d{1,4}\]")
 # A line of a module's source list ("- [S12] ..."), even in a module without a quiz.
 SOURCE_LINE = re.compile(r"^\s*[-*]\s+\[S\d{1,4}\]")
@@ -69,7 +70,7 @@ class WordCheck:
 
     def problems(self, line: str) -> list[str]:
         """Return what the glossary says is wrong with one line."""
-        text = CONTACT_TAG.sub("", SOURCE_MARK.sub("", line))
+        text = TOPIC_TAG.sub("", CONTACT_TAG.sub("", SOURCE_MARK.sub("", line)))
         found = [
             N_("use '%(use)s', not '%(word)s' (glossary.yaml)", use=use, word=word)
             for word, use in self.glossary.discouraged(text, self.language)
@@ -95,6 +96,17 @@ def _line_problems(line: str, contacts: Mapping[str, Contact]) -> list[str]:
             found.append(N_("unknown contact '%(contact)s'", contact=tag.group(1)))
         elif line.strip() != tag.group(0):
             found.append(N_("put [[contact:...]] on a line of its own"))
+    for tag in TOPIC_TAG.finditer(line):
+        if tag.group(1) not in TOPICS:
+            found.append(
+                N_(
+                    "unknown topic '%(topic)s' (use one of: %(topics)s)",
+                    topic=tag.group(1),
+                    topics=", ".join(sorted(TOPICS)),
+                )
+            )
+        elif line.strip() != tag.group(0):
+            found.append(N_("put [[contacts:...]] on a line of its own"))
     found.extend(
         N_(
             "'%(phone)s' looks like a phone number: use [[contact:ID]] "

@@ -121,6 +121,7 @@ class CourseLoader:
             order=settings["order"],
             default_language=default,
             pass_mark=settings["pass_mark"],
+            country=settings["country"],
             texts=texts,
             guides=guides,
             modules=modules,

@@ -22,7 +22,7 @@ from courses.content.catalog import (
     Problem,
     Segment,
 )
-from courses.content.contacts import Contact
+from courses.content.contacts import TOPICS, Contact
 from courses.content.glossary import Glossary, explain_terms
 from courses.content.lesson_checks import WordCheck, check_lines, check_module_lines
 from courses.content.markup import render_inline, render_markdown
@@ -38,7 +38,7 @@ INDEX_KEYS = {"title", "summary", "translation"}
 # speaker. Learners see a note on lessons no native speaker has reviewed yet.
 REVIEW_STATES = ("machine-assisted", "reviewed")
 BLOB_ID = re.compile(r"^[0-9a-f]{7,40}$")
-CONTACT_PARAGRAPH = re.compile(r"<p>\[\[contact:([a-z0-9-]{1,40})\]\]</p>")
+CONTACT_PARAGRAPH = re.compile(r"<p>\[\[(contact|contacts):([a-z0-9-]{1,40})\]\]</p>")
 # What is not read aloud: source markers [S12], contact tags, link targets.
 NOT_WORDS = re.compile(
     r"\[S\d{1,4}\]|\[\[[^\]]{0,80}\]\]|\]\([^)\s]{0,500}\)|\{[^}]{0,80}\}"
@@ -178,11 +178,16 @@ class FileParser:
         position = 0
         for match in CONTACT_PARAGRAPH.finditer(html):
             segments.append(Segment(html=Markup(html[position : match.start()])))  # noqa: S704
-            if match.group(1) in self.contacts:
-                segments.append(Segment(contact_id=match.group(1)))
+            kind, name = match.groups()
+            if kind == "contact" and name in self.contacts:
+                segments.append(Segment(contact_id=name))
+            elif kind == "contacts" and name in TOPICS:
+                segments.append(Segment(topic=name))
             position = match.end()
         segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
-        return tuple(s for s in segments if s.contact_id or (s.html and s.html.strip()))
+        return tuple(
+            s for s in segments if s.contact_id or s.topic or (s.html and s.html.strip())
+        )
 
     def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
         for key in sorted(set(meta) - known):

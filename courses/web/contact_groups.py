@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.content.contacts import Contact
+from courses.platform.locale import current_language
 
 COUNTRY_COOKIE = "country"
 HOME_COUNTRY = "ID"
@@ -72,15 +73,41 @@ def contacts_by_country(
     return sorted(groups, key=rank)
 
 
+@dataclass(frozen=True)
+class TopicContacts:
+    """The contacts for one topic in one country (`[[contacts:TOPIC]]`)."""
+
+    country: str
+    contacts: tuple[Contact, ...]
+
+
+def contacts_for_topic(
+    topic: str, contacts: Mapping[str, Contact], course_country: str | None
+) -> TopicContacts | None:
+    """Return the topic's contacts for the reader's country: the one they chose,
+    else their class session's, else their language's, else the course's, else
+    international ones."""
+    language_home = HOME_COUNTRIES.get(current_language())
+    for country in (preferred_country(), language_home, course_country, "INT"):
+        found = tuple(
+            c for c in contacts.values() if c.country == country and topic in c.topics
+        )
+        if country and found:
+            return TopicContacts(country, found)
+    return None
+
+
 def init_app(app: Flask) -> None:
-    """Let templates name a contact's country in the reader's language."""
+    """Let templates name a contact's country and find contacts by topic."""
     app.add_template_global(country_name)
     app.add_template_global(alternatives)
+    app.add_template_global(contacts_for_topic)
 
 
 # Whose help a reader of a language most likely needs (the lessons in that language
-# are written for readers in that country); no entry: no preference.
-HOME_COUNTRIES = {"id": "ID", "en": "ID", "tl": "PH", "vi": "VN"}
+# are written for readers in that country: Arabic ones for a reader working in the
+# Gulf, Saudi Arabia having the most contacts); no entry: no preference.
+HOME_COUNTRIES = {"id": "ID", "en": "ID", "tl": "PH", "vi": "VN", "ar": "SA"}
 
 
 def alternatives(

@@ -41,7 +41,8 @@ def get_help() -> str:
     """List help lines by country, the reader's country first."""
     country = preferred_country()
     groups = contacts_by_country(get_catalog().contacts, country, current_language())
-    return render_template("pages/help.html", groups=groups, country=country)
+    back = safe_next(request.args.get("next"), "")
+    return render_template("pages/help.html", groups=groups, country=country, back=back)
 
 
 @bp.post("/help/country")
@@ -49,7 +50,7 @@ def get_help() -> str:
 def choose_country() -> Response:
     """Remember the reader's chosen country for the help page."""
     country = request.form.get("country", "")
-    response = redirect("/help")
+    response = redirect(safe_next(request.form.get("next"), "/help"))
     if valid_country(country, get_catalog().contacts):
         response.set_cookie(
             COUNTRY_COOKIE, country, max_age=ONE_YEAR, httponly=True, samesite="Lax"

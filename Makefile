@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run serve test install migrate translations lint format check-content browser clean
+.PHONY: run serve test install migrate translations lint format check-content browser nginx \
+	wrk bench-throughput clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,7 @@ serve: install translations migrate
 	$(BIN)/gunicorn --workers 3 --threads 4 --bind $(HOST):$(PORT) 'app:create_app()'
 
 ## The whole suite: lint, content check, unit, database, server and browser tests.
-test: install translations browser
+test: install translations browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -51,6 +52,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium package for the browser tests (sudo apt-get install chromium)."; fi; }
+
+## Debian's nginx for the deployment test (two app servers behind it; it runs as you).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Install Debian's nginx package for the deployment test (sudo apt-get install nginx)."; fi; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -59,6 +59,18 @@ nginx:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
 	  else echo "Install Debian's nginx package for the deployment test (sudo apt-get install nginx)."; fi; }
 
+## Debian's wrk, the load tool of the throughput benchmark.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install Debian's wrk package for the benchmark (sudo apt-get install wrk)." && exit 1; fi; }
+
+## Requests/s of Jaring against a bare Flask app serving the same bytes, on SQLite and
+## PostgreSQL (BENCH_POSTGRES, default postgres@127.0.0.1/test); appends to
+## benchmarks/RESULTS.md. Takes about ten minutes; not part of make test.
+bench-throughput: install translations wrk
+	$(BIN)/python benchmarks/throughput.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 	find translations -name '*.mo' -delete

@@ -1,14 +1,16 @@
 """Requests per second of Jaring against the framework's floor (SQLite, PostgreSQL).
 
-Usage: .venv/bin/python benchmarks/throughput.py [--seconds 10] [--databases
-sqlite,postgresql] [--postgres URL] [--no-write]   (or: make bench-throughput)
+Usage: .venv/bin/python benchmarks/throughput.py [--seconds 5] [--rounds 3]
+[--databases sqlite,postgresql] [--postgres URL] [--no-write]   (or: make
+bench-throughput)
 
 For each database: migrate a fresh one (`flask --app app db upgrade`), create a
 facilitator and a session, start Jaring under gunicorn, let a class of 60 join and
 answer, then save what Jaring answers to each measured request. A bare Flask + Jinja +
 Flask-Compress app (benchmarks/floor_app.py) serves those same bytes under the same
-gunicorn settings. wrk drives both in turn with the same load. On SQLite the classroom
-command (waitress) is measured too. The results are appended to benchmarks/RESULTS.md.
+gunicorn settings. wrk drives both with the same load, taking turns for several rounds
+(the median counts). On SQLite the classroom command (waitress) is measured too. The
+results are appended to benchmarks/RESULTS.md.
 
 Needs wrk (Debian's package: make wrk) and, for PostgreSQL, a server at --postgres
 (a fresh schema is made and dropped).
@@ -23,6 +25,7 @@ import re
 import secrets
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,7 +33,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,6 +50,7 @@ MODULE = "/courses/spotting-recruitment-scams/too-good-to-be-true"
 CLASS_SIZE = 60
 WORKERS, THREADS, CONNECTIONS, WRK_THREADS = 2, 4, 10, 2
 WAITRESS_THREADS = 8
+WARM_UP_SECONDS = 2
 PASSWORD = "benchmark password, long enough"
 TARGETS = {"anonymous": 0.7, "learner": 0.5}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -74,6 +78,8 @@ class Measurement:
     requests: int
     bad: int  # non-2xx/3xx answers, socket errors and timeouts
     kb_per_response: float
+    low: float = 0.0  # the slowest and fastest of several runs
+    high: float = 0.0
 
 
 @dataclass
@@ -108,26 +114,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+def server(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
     """Run a server until the block ends; yield its base URL once it answers."""
-    process = subprocess.Popen(  # noqa: S603 - our own servers, fixed arguments
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[2]} exited: {process.stderr.read()!r}")
-            try:
-                httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
+    with tempfile.TemporaryFile() as log:  # a file: a full pipe would stop a server
+        process = subprocess.Popen(  # noqa: S603 - our own servers, fixed arguments
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"{command[2]} exited: {log.read()!r}")
+                try:
+                    httpx.get(base + "/", timeout=2)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def gunicorn(app: str, env: dict[str, str], *extra: str) -> tuple[list[str], int]:
@@ -227,15 +234,19 @@ def sign_in_facilitator(base: str) -> tuple[httpx.Client, str, str]:
     return client, public_id, version
 
 
-def set_up_class(base: str, code: str) -> httpx.Client:
-    """Let a class of 60 join and work; return the first learner's client."""
+@contextmanager
+def set_up_class(base: str, code: str) -> Iterator[httpx.Client]:
+    """Let a class of 60 join and work; yield the first learner's client."""
     with ThreadPoolExecutor(max_workers=CONNECTIONS) as pool:
         learners = list(pool.map(lambda n: join(base, code, n), range(CLASS_SIZE)))
     for learner in learners[1:]:
         learner.close()
     # The measured learner has opened the module before (the steady state: no write).
     learners[0].get(MODULE, headers={"Sec-Fetch-Site": "same-origin"})
-    return learners[0]
+    try:
+        yield learners[0]
+    finally:
+        learners[0].close()
 
 
 def scenarios(base: str, learner: httpx.Client) -> list[Scenario]:
@@ -303,24 +314,20 @@ def save_floor_pages(base: str, cases: list[Scenario], folder: Path) -> None:
 
 
 def wrk(url: str, case: Scenario, seconds: int, folder: Path) -> Measurement:
-    """Run wrk against `url` for `seconds` after a warm-up; return what it measured."""
+    """Run wrk against `url` for `seconds`; return what it measured."""
     headers = [arg for k, v in case.headers.items() for arg in ("-H", f"{k}: {v}")]
     script: list[str] = []
-    arguments: list[str] = []
     if case.body is not None:
         body_file = folder / "form.txt"
         body_file.write_text(case.body, encoding="utf-8")
+        # A tag per run keeps the submission ids of every run apart.
         script = ["-s", str(HERE / "post_form.lua")]
-        arguments = ["--", str(body_file)]
-    output = ""
-    for duration, tag in ((2, "warm"), (seconds, "run")):
-        tagged = [*arguments, f"{tag}{secrets.token_hex(4)}"] if arguments else []
-        output = subprocess.run(  # noqa: S603 - wrk, fixed arguments
-            ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS),
-             "-d", f"{duration}s", "--timeout", "10s", *headers, *script, url,
-             *tagged],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        script_args = ["--", str(body_file), f"r{secrets.token_hex(4)}"]
+    output = subprocess.run(  # noqa: S603 - wrk, fixed arguments
+        ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s",
+         "--timeout", "10s", *headers, *script, url, *(script_args if script else [])],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
     return parse_wrk(output)
 
 
@@ -336,7 +343,7 @@ def parse_wrk(output: str) -> Measurement:
     size = re.search(r"Transfer/sec:\s+([\d.]+)([KMG]?B)", output)
     scale = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}[size[2]]
     kb = float(size[1]) * scale / rps / 1024 if rps else 0.0
-    return Measurement(rps, requests, bad, kb)
+    return Measurement(rps, requests, bad, kb, rps, rps)
 
 
 def stored_attempts(database_url: str) -> int:
@@ -349,61 +356,101 @@ def stored_attempts(database_url: str) -> int:
         engine.dispose()
 
 
+@dataclass
+class Target:
+    """A running server and the path of each scenario on it."""
+
+    label: str
+    base: str
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def url(self, case: Scenario) -> str:
+        """Return the URL of `case` on this server."""
+        return self.base + self.paths.get(case.name, case.path)
+
+
+def combine(runs: list[Measurement]) -> Measurement:
+    """Return the median run's requests/s with the range, and the totals."""
+    rates = sorted(run.rps for run in runs)
+    return Measurement(
+        rps=statistics.median(rates),
+        requests=sum(run.requests for run in runs),
+        bad=sum(run.bad for run in runs),
+        kb_per_response=statistics.mean(run.kb_per_response for run in runs),
+        low=rates[0],
+        high=rates[-1],
+    )
+
+
 def measure(
-    block: Block, label: str, base: str, cases: list[Scenario], seconds: int,
-    folder: Path, url_of: dict[str, str] | None = None,
-) -> None:  # fmt: skip
-    """Measure every scenario against `base` (floor paths from `url_of`)."""
+    block: Block, targets: list[Target], cases: list[Scenario], seconds: int,
+    rounds: int, folder: Path,
+) -> int:  # fmt: skip
+    """Measure every scenario on every server, the servers taking turns (so a slow
+    moment of the machine hits them alike); return the POSTs Jaring answered."""
+    answered = 0
     for case in cases:
-        path = (url_of or {}).get(case.name, case.path)
-        if case.body is None:  # make sure it answers what it should, then measure
-            status = httpx.get(base + path, headers=case.headers).status_code
-            assert status == case.status, (label, case.name, status)
         block.titles[case.name] = case.title
-        result = wrk(base + path, case, seconds, folder)
-        block.results.setdefault(case.name, {})[label] = result
-        print(
-            f"  {label:8} {case.name:10} {result.rps:8.1f} req/s"
-            f"  {result.kb_per_response:5.1f} KB  bad {result.bad}",
-            flush=True,
-        )
+        runs: dict[str, list[Measurement]] = {t.label: [] for t in targets}
+        for target in targets:
+            if case.body is None:  # make sure it answers what it should
+                status = httpx.get(target.url(case), headers=case.headers).status_code
+                assert status == case.status, (target.label, case.name, status)
+            warm = wrk(target.url(case), case, WARM_UP_SECONDS, folder)
+            answered += warm.requests if case.body and target.label != "floor" else 0
+        for _round in range(rounds):
+            for target in targets:
+                runs[target.label].append(wrk(target.url(case), case, seconds, folder))
+        for label, results in runs.items():
+            result = block.results.setdefault(case.name, {})[label] = combine(results)
+            if case.body and label != "floor":
+                answered += result.requests
+            print(
+                f"  {case.name:10} {label:8} {result.rps:8.1f} req/s "
+                f"({result.low:.0f}-{result.high:.0f})  "
+                f"{result.kb_per_response:5.1f} KB  bad {result.bad}",
+                flush=True,
+            )
+    return answered
 
 
-def run_database(kind: str, postgres: str, seconds: int) -> Block:
+def run_database(kind: str, postgres: str, seconds: int, rounds: int) -> Block:
     """Set up one database, then measure Jaring, the floor and (SQLite) waitress."""
     block = Block(kind)
-    with database(kind, postgres) as url, tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+    with ExitStack() as stack:
+        url = stack.enter_context(database(kind, postgres))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = environment(url, JARING_PASSWORD=PASSWORD)
         flask(env, "db", "upgrade")
         flask(env, "users", "create", "--username", "guru", "--role", "facilitator")
         code = flask(env, "sessions", "create", "--title", "SMP 2 Mataram 9B",
                      "--facilitator", "guru").split()[-1]  # fmt: skip
-        command, port = gunicorn("app:create_app()", env)
-        with server(command, env, port) as base:
-            learner = set_up_class(base, code)
-            save_floor_pages(base, scenarios(base, learner), folder)
-            cases = scenarios(base, learner)  # the grid's version after that answer
-            before = stored_attempts(url)
-            measure(block, "jaring", base, cases, seconds, folder)
-            stored = stored_attempts(url) - before
-            block.notes.append(f"quiz: {stored} attempts stored during the warm-up "
-                               "and the measured run, every one new")  # fmt: skip
+        base = stack.enter_context(server(*gunicorn("app:create_app()", env), env))
+        learner = stack.enter_context(set_up_class(base, code))
+        save_floor_pages(base, scenarios(base, learner), folder)
+        cases = scenarios(base, learner)  # the grid's version after that answer
         floor_env = {**env, "FLOOR_PAGES": str(folder)}
-        command, port = gunicorn("floor_app:create_app()", floor_env,
+        floor_command = gunicorn("floor_app:create_app()", floor_env,
                                  "--pythonpath", str(HERE))  # fmt: skip
-        with server(command, floor_env, port) as floor:
-            paths = {case.name: f"/{case.name}" for case in cases}
-            measure(block, "floor", floor, cases, seconds, folder, paths)
+        floor = stack.enter_context(server(*floor_command, floor_env))
+        targets = [
+            Target("jaring", base),
+            Target("floor", floor, {case.name: f"/{case.name}" for case in cases}),
+        ]
         if kind == "sqlite":
             port = free_port()
             command = [sys.executable, "-m", "courses.web.cli.classroom", "--host",
                        "127.0.0.1", "--port", str(port), "--threads",
                        str(WAITRESS_THREADS)]  # fmt: skip
-            with server(command, env, port) as base:
-                measure(block, "waitress", base, scenarios(base, learner), seconds,
-                        folder)  # fmt: skip
-        learner.close()
+            waitress = stack.enter_context(server(command, port, env))
+            targets.append(Target("waitress", waitress))
+        before = stored_attempts(url)
+        answered = measure(block, targets, cases, seconds, rounds, folder)
+        stored = stored_attempts(url) - before
+        block.notes.append(
+            f"quiz: {stored} attempts stored for {answered} submissions answered "
+            "(warm-ups included; wrk does not count those still in flight at its end)"
+        )
     return block
 
 
@@ -455,7 +502,12 @@ def versions(postgres: str, kinds: list[str]) -> str:
     return ", ".join(found)
 
 
-def report(blocks: list[Block], seconds: int, postgres: str) -> str:
+def rate(measured: Measurement) -> str:
+    """Return requests/s with the range of the runs: "436 (420-450)"."""
+    return f"{measured.rps:.0f} ({measured.low:.0f}-{measured.high:.0f})"
+
+
+def report(blocks: list[Block], seconds: int, rounds: int, postgres: str) -> str:
     """Return the Markdown section for RESULTS.md."""
     kinds = [b.database for b in blocks]
     lines = [
@@ -465,8 +517,10 @@ def report(blocks: list[Block], seconds: int, postgres: str) -> str:
         f"Machine: {machine()}. {versions(postgres, kinds)}.",
         "",
         f"Load: wrk, {WRK_THREADS} threads, {CONNECTIONS} connections, "
-        f"`Accept-Encoding: gzip`, {seconds} s per measurement after a 2 s warm-up, "
-        "on the same machine as the servers (they share its cores). Servers: gunicorn "
+        f"`Accept-Encoding: gzip`; per request and server a {WARM_UP_SECONDS} s "
+        f"warm-up, then {rounds} runs of {seconds} s, the servers taking turns; the "
+        "median run counts (the range in brackets). wrk runs on the same machine as "
+        "the servers and shares its cores. Servers: gunicorn "
         f"{WORKERS} workers x {THREADS} threads (gthread) for Jaring and for the floor "
         "(bare Flask + Jinja + Flask-Compress serving the bytes Jaring answered, "
         f"fetched once); the classroom command (waitress, {WAITRESS_THREADS} threads, "
@@ -497,9 +551,8 @@ def report(blocks: list[Block], seconds: int, postgres: str) -> str:
             classroom = by_server.get("waitress")
             lines.append(
                 f"| {block.titles[name]} ({jaring.kb_per_response:.1f} KB) | "
-                f"{block.database} | {jaring.rps:.0f} | {floor.rps:.0f} | "
-                f"{ratio:.2f} | {verdict} | "
-                f"{f'{classroom.rps:.0f}' if classroom else '-'} |"
+                f"{block.database} | {rate(jaring)} | {rate(floor)} | "
+                f"{ratio:.2f} | {verdict} | {rate(classroom) if classroom else '-'} |"
             )
     failures = [
         f"{b.database} {name} {label}: {m.bad} of {m.requests}"
@@ -516,7 +569,8 @@ def report(blocks: list[Block], seconds: int, postgres: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Measure, print, and append the results to RESULTS.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="per run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per server")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument(
         "--postgres", default=os.environ.get("BENCH_POSTGRES", POSTGRES)
@@ -534,8 +588,10 @@ def main(argv: list[str] | None = None) -> int:
     blocks = []
     for kind in kinds:
         print(f"{kind}:", flush=True)
-        blocks.append(run_database(kind, arguments.postgres, arguments.seconds))
-    section = report(blocks, arguments.seconds, arguments.postgres)
+        blocks.append(
+            run_database(kind, arguments.postgres, arguments.seconds, arguments.rounds)
+        )
+    section = report(blocks, arguments.seconds, arguments.rounds, arguments.postgres)
     print("\n" + section)
     if not arguments.no_write:
         with RESULTS.open("a", encoding="utf-8") as results:

@@ -68,8 +68,9 @@ wrk:
 ## Requests/s of Jaring against a bare Flask app serving the same bytes, on SQLite and
 ## PostgreSQL (BENCH_POSTGRES, default postgres@127.0.0.1/test); appends to
 ## benchmarks/RESULTS.md. Takes about ten minutes; not part of make test.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--databases sqlite".
 bench-throughput: install translations wrk
-	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -24,6 +24,7 @@ import platform
 import re
 import secrets
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -106,8 +107,6 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
 
 def free_port() -> int:
     """Return a free loopback port."""
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

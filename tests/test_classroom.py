@@ -48,6 +48,7 @@ def classroom_process(tmp_path: Path, port: int) -> subprocess.Popen[str]:
 
 
 def wait_for(base: str, process: subprocess.Popen[str]) -> None:
+    """Wait until the server at `base` answers (fail if its process ends first)."""
     for _ in range(300):
         if process.poll() is not None:
             raise AssertionError(f"the classroom command exited: {process.stderr}")

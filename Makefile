@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run serve test install migrate translations lint format check-content browser tools clean
+.PHONY: run serve test install migrate translations lint format check-content browser tools \
+	nginx wrk bench-throughput clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,7 @@ serve: install translations migrate
 	$(BIN)/gunicorn --workers 3 --threads 4 --bind $(HOST):$(PORT) 'app:create_app()'
 
 ## The whole suite: lint, content check, unit, database, server and browser tests.
-test: install translations browser tools
+test: install translations browser tools nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -63,6 +64,25 @@ tools: .tools/node_modules/vnu-jar/build/dist/vnu.jar
 .tools/node_modules/vnu-jar/build/dist/vnu.jar:
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch the HTML checker (vnu-jar)."; exit 1; }
 	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+
+## Debian's nginx for the deployment test (two app servers behind it; it runs as you).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Install Debian's nginx package for the deployment test (sudo apt-get install nginx)."; fi; }
+
+## Debian's wrk, the load tool of the throughput benchmark.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install Debian's wrk package for the benchmark (sudo apt-get install wrk)." && exit 1; fi; }
+
+## Requests/s of Jaring against a bare Flask app serving the same bytes, on SQLite and
+## PostgreSQL (BENCH_POSTGRES, default postgres@127.0.0.1/test); appends to
+## benchmarks/RESULTS.md. Takes about ten minutes; not part of make test.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--databases sqlite".
+bench-throughput: install translations wrk
+	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

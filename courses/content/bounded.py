@@ -7,24 +7,33 @@ longer than its time limit the process is killed and `TooComplex` is raised; whe
 needs more memory than its limit, the allocation fails in the child alone.
 
 The child comes from a "forkserver" (a clean, single-threaded process), which is safe
-to use from a threaded web server and starts a child in a few milliseconds.
+to use from a threaded web server and starts a child in a few milliseconds. Windows
+has no forkserver and no memory limits: there the child is spawned, with the time
+limit only.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import resource
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
+try:
+    import resource
+except ImportError:  # Windows (the classroom server on a facilitator's laptop)
+    resource = None  # type: ignore[assignment]
+
 Result = TypeVar("Result")
 MEGABYTE = 1024 * 1024
 START_SECONDS = 30.0
 # Imported once in the forkserver, so each child starts with them loaded.
 PRELOAD = ["courses.content.module_file"]
+START_METHOD = (
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+)
 
 
 class TooComplex(Exception):
@@ -33,7 +42,8 @@ class TooComplex(Exception):
 
 def _serve(connection: Connection, memory_bytes: int) -> None:
     """Child loop: run each (function, args) received and send back its outcome."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    if resource is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     connection.send(("ready", None))
     while True:
         try:
@@ -90,8 +100,9 @@ class BoundedRunner:
         raise TooComplex("the worker could not be started")
 
     def _start(self) -> tuple[BaseProcess, Connection]:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        context = multiprocessing.get_context(START_METHOD)
+        if START_METHOD == "forkserver":
+            context.set_forkserver_preload(PRELOAD)
         parent_end, child_end = context.Pipe()
         process = context.Process(
             target=_serve, args=(child_end, self.memory_bytes), daemon=True

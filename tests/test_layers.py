@@ -115,3 +115,20 @@ def test_the_check_catches_an_upward_import(
         assert found == []
     else:
         assert len(found) == 1 and expected in found[0], found
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists every package of courses/ (one not listed is left out)."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "courses").rglob("__init__.py")
+    }
+    assert listed == found

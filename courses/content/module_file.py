@@ -185,9 +185,7 @@ class FileParser:
                 segments.append(Segment(topic=name))
             position = match.end()
         segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
-        return tuple(
-            s for s in segments if s.contact_id or s.topic or (s.html and s.html.strip())
-        )
+        return tuple(s for s in segments if s.contact_id or s.topic or _has_text(s))
 
     def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
         for key in sorted(set(meta) - known):
@@ -196,6 +194,10 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+def _has_text(segment: Segment) -> bool:
+    return bool(segment.html and segment.html.strip())
 
 
 SECTION_START = re.compile(r"(?=<h2[ >])")

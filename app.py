@@ -31,6 +31,7 @@ from courses.web import (
     editor,
     editor_messages,
     errors,
+    fragments,
     joining,
     learner,
     lessons,
@@ -67,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     contact_groups.init_app(app)
     editor_messages.init_app(app)
+    fragments.init_app(app)
     cli.init_app(app)
 
     for module in (

@@ -8,6 +8,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses.content.catalog import ModuleVersion
 from courses.content.contacts import Contact
 from courses.platform.locale import current_language
 
@@ -95,6 +96,15 @@ def contacts_for_topic(
         if country and found:
             return TopicContacts(country, found)
     return None
+
+
+def topic_country_key(version: ModuleVersion) -> str | None:
+    """Return what, besides the language, decides the contacts of the version's
+    `[[contacts:TOPIC]]` blocks (the reader's or session's country); None without."""
+    segments = (*version.body, *version.after_quiz)
+    if not any(segment.topic for segment in segments):
+        return None
+    return preferred_country() or ""
 
 
 def init_app(app: Flask) -> None:

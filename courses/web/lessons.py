@@ -5,9 +5,19 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from courses.content.catalog import Course, Module, ModuleVersion
 from courses.content.grading import AnswerError, Grade, grade, read_answers
@@ -23,8 +33,10 @@ from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
 from courses.platform.locale import current_language
 from courses.web.access import public, signed_in
+from courses.web.contact_groups import topic_country_key
 from courses.web.converters import SLUG_RULE
-from courses.web.rendering import render_page_or_fragment
+from courses.web.fragments import SUBMISSION_MARK, filled, rendered_once
+from courses.web.rendering import wants_fragment
 from courses.web.safe_redirects import came_from_this_site
 
 bp = Blueprint("lessons", __name__, url_prefix="/courses")
@@ -58,25 +70,66 @@ def _render(
     quiz: QuizView,
     status: int = 200,
 ) -> Response:
-    """Render the module page, or only the quiz for htmx."""
+    """Render the module page, or only the quiz for htmx.
+
+    The lesson and a blank quiz are rendered once and kept (web/fragments.py); a
+    request fills in its CSRF token and submission id. A graded quiz, or one with
+    errors, is the learner's own and is rendered each time.
+    """
     position = course.modules.index(module)
-    return render_page_or_fragment(
-        "lessons/show.html",
-        "lessons/_quiz.html",
-        status=status,
-        course=course,
-        module=module,
-        version=version,
-        course_text=course.text(current_language()),
-        # The reader's language has a file, but it has errors: say nothing untrue.
-        translation_broken=module.file_of(current_language())
-        in get_catalog().broken_paths,
-        quiz=quiz,
-        previous=course.modules[position - 1] if position > 0 else None,
-        following=course.modules[position + 1]
+    context: dict[str, Any] = {
+        "course": course,
+        "module": module,
+        "version": version,
+        "quiz": quiz,
+        "previous": course.modules[position - 1] if position > 0 else None,
+        "following": course.modules[position + 1]
         if position + 1 < len(course.modules)
         else None,
+    }
+    blank = quiz.grade is None and quiz.error is None and not quiz.chosen
+    quiz_html = _blank_quiz(context) if blank and version.quiz else None
+    if wants_fragment():
+        html = quiz_html or render_template("lessons/_quiz.html", **context)
+    else:
+        html = render_template(
+            "lessons/show.html",
+            article=filled(_kept(context, "lessons/_article.html")),
+            after_quiz=filled(_kept(context, "lessons/_after_quiz.html")),
+            quiz_html=quiz_html,
+            **context,
+        )
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _kept(context: dict[str, Any], template: str) -> str:
+    """Return a part of the page that depends only on content, language, country."""
+    course, module, version = context["course"], context["module"], context["version"]
+    language = current_language()
+    broken = module.file_of(language) in get_catalog().broken_paths
+    key = (template, id(get_catalog()), course.slug, module.slug, version.language)
+    return rendered_once(
+        (*key, language, broken, topic_country_key(version)),
+        template,
+        course_text=course.text(language),
+        # The reader's language has a file, but it has errors: say nothing untrue.
+        translation_broken=broken,
+        **context,
     )
+
+
+def _blank_quiz(context: dict[str, Any]) -> Markup:
+    """Return the blank quiz form, rendered once per module, version and language."""
+    course, module, version = context["course"], context["module"], context["version"]
+    kept = rendered_once(
+        ("quiz", id(get_catalog()), course.slug, module.slug, version.language)
+        + (current_language(),),
+        "lessons/_quiz.html",
+        **{**context, "quiz": QuizView(submission_id=SUBMISSION_MARK)},
+    )
+    return filled(kept, context["quiz"].submission_id)
 
 
 @bp.get(MODULE_URL)

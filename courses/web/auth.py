@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from limits import parse
+from sqlalchemy.orm import joinedload
 
 from courses.people import accounts
 from courses.people.models import Role, User
@@ -153,7 +154,10 @@ def load_user(user_id: str) -> User | None:
     number, _sep, token = user_id.partition(":")
     if not number.isdigit() or not token:
         return None
-    user = get_session().get(User, int(number))
+    # The learner's sessions come in the same query: the header asks for the latest.
+    user = get_session().get(
+        User, int(number), options=[joinedload(User.sessions_joined)]
+    )
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user

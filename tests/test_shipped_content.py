@@ -120,3 +120,41 @@ def test_a_contact_that_needs_confirming_is_never_alone_in_a_lesson(shipped):
                         ]
                         assert any(f'id="contact-{o}"' in html for o in sound), url
     assert shown > 0  # the shipped lessons do show such contacts
+
+
+HOME = {"id": "ID", "en": "ID", "tl": "PH", "vi": "VN", "ar": "SA"}
+CARD = re.compile(r'<div class="contact[^"]*" id="contact-([a-z0-9-]+)"')
+FALLBACK_NOTES = ("is not yet available", "not yet available in", "For now, this")
+
+
+@pytest.mark.parametrize("language", sorted(HOME))
+def test_getting_help_is_whole_in_every_language_with_its_countrys_help_first(
+    shipped, language
+):
+    """Every page of the getting-help course is in the reader's language (no note
+    about a fallback), and the first help card a lesson shows is for the country
+    that language's readers live or work in."""
+    client = shipped.test_client()
+    client.set_cookie("lang", language)
+    catalog = shipped.extensions["catalog"]
+    course = catalog.course("getting-help")
+    contacts = catalog.contacts
+    pages = [f"/courses/{course.slug}/", f"/courses/{course.slug}/guide"]
+    pages += [f"/courses/{course.slug}/{m.slug}" for m in course.modules]
+    first_cards = []
+    for url in pages:
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code in (200, 302), url
+        if response.status_code == 302:  # the guide is for staff
+            continue
+        assert f'<html lang="{language}"' in html
+        english_note = [n for n in FALLBACK_NOTES if n in html]
+        assert 'class="notice" lang' not in html or not english_note, url
+        assert all(module.versions.get(language) for module in course.modules)
+        cards = CARD.findall(html)
+        if cards:
+            first_cards.append(contacts[cards[0]].country)
+    assert first_cards, "the course shows help contacts"
+    share = sum(country == HOME[language] for country in first_cards) / len(first_cards)
+    assert share >= 0.5, (language, first_cards)

@@ -132,3 +132,14 @@ def page(browser, base_url: str):
     tab.watch = Watch(tab, base_url)
     yield tab
     context.close()
+
+
+def sign_in_page(context, username: str, password: str):  # noqa: ANN201 - a Page
+    """Open a tab in `context` and sign a staff member in through the form."""
+    page = context.new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main form button.primary")
+    page.wait_for_load_state()
+    return page

@@ -6,6 +6,7 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,10 @@ def _pg_schema_url(schema: str) -> str:
     return f"{PG_URL}{joiner}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Yield the URL of an empty database: a SQLite file, or a fresh PG schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def fresh_pg_schema(prefix: str = "t") -> Iterator[str]:
+    """Yield the URL of a new, empty PostgreSQL schema; drop it afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
     with admin.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
@@ -56,6 +54,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file, or a fresh PG schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    with fresh_pg_schema() as url:
+        yield url
 
 
 def make_app(database_url: str, tmp_path: Path, **overrides: object) -> Flask:

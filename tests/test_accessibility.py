@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from courses.people.models import Role
-from tests.browser import MODULE
+from tests.browser import MODULE, sign_in_page
 from tests.factories import staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -47,13 +47,7 @@ def new_context(browser, base_url: str, language: str):
 
 
 def sign_in(context, username: str) -> object:
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main form button.primary")
-    page.wait_for_load_state()
-    return page
+    return sign_in_page(context, username, PASSWORD)
 
 
 @pytest.fixture(scope="module")

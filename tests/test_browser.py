@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import EXIT_URL, MODULE
+from tests.browser import EXIT_URL, MODULE, sign_in_page
 from tests.factories import class_session_in, staff_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -182,11 +182,7 @@ def test_live_preview_updates_as_the_editor_types(browser, base_url, database_fi
     context = browser.new_context(
         base_url=base_url, extra_http_headers={"Accept-Language": "en"}
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "redaktur")
-    page.fill("#password", "correct horse battery")
-    page.click("button[type=submit]")
+    page = sign_in_page(context, "redaktur", "correct horse battery")
     page.goto("/editor/preview?module=sample-course/first-steps&lang=en")
     assert "No problems found." in page.inner_text("#preview-result")
     page.fill("#text", "---\ntitle: Draft\n---\nCall 0812 3456 7890 today.\n")
@@ -203,11 +199,7 @@ def test_line_numbers_follow_the_text_and_problems_lead_to_their_line(
     context = browser.new_context(
         base_url=base_url, extra_http_headers={"Accept-Language": "en"}
     )
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#username", "penulis")
-    page.fill("#password", "correct horse battery")
-    page.click("button[type=submit]")
+    page = sign_in_page(context, "penulis", "correct horse battery")
     page.goto("/editor/preview?module=sample-course/first-steps&lang=en")
     lines = ["---", "title: Draft", "---", *[f"Line {n}." for n in range(4, 40)],
              ":::quiz", "1. A question?", "   -[ ] yes", "   - [x] no", "   > Why.",

@@ -28,10 +28,9 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from courses.people.codes import ALPHABET
-from tests.conftest import FIXTURES, PG_URL, _pg_schema_url
+from tests.conftest import FIXTURES, PG_URL, fresh_pg_schema
 from tests.factories import class_session_in
 from tests.server import ROOT, free_port, live_server
 
@@ -93,16 +92,8 @@ def random_loopback() -> str:
 @pytest.fixture(scope="module")
 def pg_schema() -> Iterator[str]:
     """Yield the URL of a fresh PostgreSQL schema, dropped after."""
-    schema = f"deploy_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield _pg_schema_url(schema)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with fresh_pg_schema("deploy") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from courses.people.models import Role
-from tests.browser import ARABIC_MODULE
+from tests.browser import ARABIC_MODULE, sign_in_page
 from tests.conftest import FIXTURES
 from tests.factories import staff_in
 
@@ -117,11 +117,8 @@ def test_arabic_in_an_english_page_reads_right_to_left(
     browser, base_url, database_file
 ):
     staff_in(database_file, "mentor", PASSWORD, Role.FACILITATOR, "NGO")
-    context, page = page_in(browser, base_url, "en")
-    page.goto("/login")
-    page.fill("#username", "mentor")
-    page.fill("#password", PASSWORD)
-    page.click("main form button.primary")
+    context, _blank = page_in(browser, base_url, "en")
+    page = sign_in_page(context, "mentor", PASSWORD)
     page.goto("/sessions/new")
     page.fill("#title", "Kelas bahasa Arab")
     page.select_option("#language", "ar")

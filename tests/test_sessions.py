@@ -257,6 +257,33 @@ def test_the_grid_costs_the_same_queries_for_2_and_60_learners(app, guru):
     )
 
 
+def test_an_unchanged_grid_is_answered_without_loading_attempts(app, guru):
+    public_id = new_session(guru)
+    code = join_code_of(guru, public_id)
+    client, _ = learner(app, code, "Ayu")
+    answer(client, MODULE, RIGHT)
+    url = f"/sessions/{public_id}/grid"
+    html = guru.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    version = re.search(r'"v": "([0-9a-f]+)"', html).group(1)
+    statements: list[str] = []
+    with app.app_context():
+        engine = get_engine()
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        same = guru.get(f"{url}?v={version}", headers={"HX-Request": "true"})
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert same.status_code == 204
+    assert not any("quiz_attempt.answers" in s for s in statements)
+    answer(client, MODULE, RIGHT)  # a new attempt: the version moves on
+    again = guru.get(f"{url}?v={version}", headers={"HX-Request": "true"})
+    assert again.status_code == 200
+
+
 def test_the_facilitators_home_lists_todays_sessions_first(app, guru):
     new_session(guru, "Long ago", held_on="2020-01-01")
     from datetime import date

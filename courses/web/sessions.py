@@ -189,10 +189,13 @@ def grid(session_id: str) -> Response | str:
         return show(session_id)  # opened directly: the whole page
     class_session = session_or_404(session_id)
     modules = facilitation.covered_modules(class_session, get_catalog())
-    current = live_grid.build_grid(get_session(), class_session, modules)
-    if request.args.get("v") == current.version:
-        response = make_response("", 204)
+    slugs = [(course.slug, module.slug) for course, module in modules]
+    if request.args.get("v") == live_grid.grid_version(
+        get_session(), class_session, slugs
+    ):
+        response = make_response("", 204)  # unchanged: no grid built
     else:
+        current = live_grid.build_grid(get_session(), class_session, modules)
         response = make_response(
             render_template(
                 "sessions/_grid_update.html", class_session=class_session, grid=current

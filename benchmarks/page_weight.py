@@ -1,8 +1,10 @@
 """Measure first visits: every request a browser makes, gzip-compressed.
 
-Usage: .venv/bin/python benchmarks/page_weight.py [--staff] [course/module ...]
+Usage: .venv/bin/python benchmarks/page_weight.py [--staff | --paint] [path ...]
 Budget: at most 50 KB transferred in at most 5 requests. With --staff, the
-facilitator's pages of a session with 60 learners who answered a quiz.
+facilitator's pages of a session with 60 learners who answered a quiz. With --paint,
+the first paint in Chromium on an EDGE-like link with a 4x slower CPU
+(benchmarks/first_paint.py).
 """
 
 import gzip
@@ -98,4 +100,8 @@ def main(paths: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--paint"]:
+        from benchmarks import first_paint
+
+        sys.exit(first_paint.main(sys.argv[2:]))
     sys.exit(main(sys.argv[1:]))

@@ -42,6 +42,20 @@ def test_quiz_is_graded_in_place_with_htmx(page):
     assert page.watch.console_errors == [] and page.watch.dialogs == []
 
 
+def test_a_first_visit_is_styled_by_the_page_itself_and_the_next_by_the_cache(page):
+    page.goto(MODULE)
+    sheets = "[...document.styleSheets].map(s => s.ownerNode.tagName)"
+    assert page.evaluate(sheets) == ["STYLE"]  # allowed by its hash: no CSP error
+    brand = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    assert page.evaluate(brand) == "rgb(11, 110, 79)"
+    page.wait_for_load_state("networkidle")  # the prefetch of the stylesheet
+    page.click(".site-footer a[href$='/privacy']")
+    page.wait_for_load_state("load")
+    assert page.evaluate(sheets) == ["LINK"]
+    assert page.evaluate(brand) == "rgb(11, 110, 79)"
+    assert page.watch.console_errors == [] and page.watch.dialogs == []
+
+
 def test_a_missing_answer_is_shown_in_place_and_keeps_the_ticks(page):
     page.goto(MODULE)
     page.check("input[name='q.fee'][value='b']")

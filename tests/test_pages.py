@@ -156,10 +156,45 @@ def test_static_assets_have_hashed_urls_cached_for_a_year_and_gzip(client):
 
 def test_no_inline_script_or_style(client):
     for url in PAGES:
-        html = client.get(url).get_data(as_text=True)
+        html = client.get(url, headers=FROM_OUR_PAGES).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert "<style" not in html and "style=" not in html, url
         assert " onclick=" not in html and "hx-on" not in html, url
+
+
+FROM_OUR_PAGES = {"Sec-Fetch-Site": "same-origin"}
+
+
+def _inline_styles(html: str) -> list[str]:
+    return re.findall(r"<style>(.*?)</style>", html, re.S)
+
+
+def test_a_first_visit_carries_the_stylesheet_allowed_by_its_hash(app, client):
+    import base64
+    import hashlib
+
+    response = client.get("/courses/sample-course/first-steps")
+    html = response.get_data(as_text=True)
+    [style] = _inline_styles(html)
+    css = app.extensions["assets"]["css/jaring.css"].body.decode()
+    assert style == css  # the whole stylesheet, byte for byte
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"style-src 'self' 'sha256-{digest}'" in policy
+    assert re.search(r'<link rel="prefetch" href="/static/\w+/css/jaring.css">', html)
+    assert 'rel="stylesheet"' not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_later_visits_link_the_cached_stylesheet(client):
+    client.get("/")  # the session cookie a first visit leaves
+    for headers in ({}, {"Sec-Fetch-Site": "none"}, FROM_OUR_PAGES):
+        html = client.get("/help", headers=headers).get_data(as_text=True)
+        assert _inline_styles(html) == [], headers
+        assert re.search(r'<link rel="stylesheet" href="/static/\w+/css/', html)
+    fresh = client.application.test_client()
+    html = fresh.get("/help", headers=FROM_OUR_PAGES).get_data(as_text=True)
+    assert _inline_styles(html) == []  # no cookie, but sent from one of our pages
 
 
 def test_facilitator_guide_is_for_staff_only(app, client):

@@ -2,22 +2,30 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from courses.platform.assets import style_source_hash
+
+
+def content_security_policy(style_hash: str) -> str:
+    """Return the policy: our own origin only, no inline script, and no inline style
+    but the stylesheet written into first-visit pages (allowed by its hash)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            f"style-src 'self' {style_hash}",
+            "img-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -48,7 +56,8 @@ def refuse_nul_characters() -> None:
 def set_headers(response: Response) -> Response:
     """Add the security and privacy headers; pages are never stored by the browser."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    policy = current_app.config["CONTENT_SECURITY_POLICY"]
+    headers.setdefault("Content-Security-Policy", policy)
     headers["X-Content-Type-Options"] = "nosniff"
     # Same-origin: no other site ever learns where a reader came from, and our own
     # POSTs carry their real Origin header (with no-referrer they would send "null").
@@ -65,7 +74,13 @@ def set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the origin check and the header hook; trust configured proxies."""
+    """Register the origin check and the header hook; trust configured proxies.
+
+    Needs the static assets read first (the policy holds the stylesheet's hash).
+    """
+    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy(
+        style_source_hash(app)
+    )
     hops = app.config["TRUSTED_PROXIES"]
     if hops > 0:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

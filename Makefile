@@ -12,7 +12,7 @@ FLASK := $(BIN)/flask --app app
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,server]'
 	touch $(BIN)/activate
 
 install: $(BIN)/activate

@@ -7,6 +7,7 @@ import gc
 import os
 import sqlite3
 import stat
+import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -258,3 +259,13 @@ def test_pg_schema_url_helper_is_used_for_backups():
 
     url = "postgresql://u@h/d?options=-csearch_path%3Dt_abc"
     assert _schema(make_url(_pg_schema_url("t_abc") if PG_URL else url)) == "t_abc"
+
+
+def test_a_laptop_install_without_the_postgresql_driver_says_what_to_install(
+    monkeypatch,
+):
+    from courses.platform.db import MissingDriverError, make_engine
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(MissingDriverError, match=r"pip install -e '\.\[server\]'"):
+        make_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -35,7 +35,21 @@ def make_engine(url: str, busy_ms: int = 30_000, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": busy_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_ms=busy_ms))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    try:
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    except ModuleNotFoundError as missing:
+        raise MissingDriverError(url, missing.name) from missing
+
+
+class MissingDriverError(RuntimeError):
+    """A database URL whose driver is not installed (a laptop install has SQLite only)."""
+
+    def __init__(self, url: str, module: str | None) -> None:
+        super().__init__(
+            f"The database in DATABASE_URL ({make_url(url).get_backend_name()}) needs "
+            f"the Python package {module!r}, which is not installed. A server install "
+            "has it: pip install -e '.[server]'."
+        )
 
 
 def _private_file(path: str | None) -> None:

@@ -225,6 +225,23 @@ def test_the_live_grid_shows_each_learners_state_and_the_hardest_question(app, g
     assert "Most got this wrong" in html and "1 of 2 right" in html
 
 
+def test_the_grid_counts_each_learners_latest_try_only(app, guru):
+    public_id = new_session(guru)
+    code = join_code_of(guru, public_id)
+    retrier, _ = learner(app, code, "Eka")
+    answer(retrier, MODULE, WRONG)
+    answer(retrier, MODULE, WRONG)
+    answer(retrier, MODULE, RIGHT)  # the latest of three tries
+    failer, _ = learner(app, code, "Fajar")
+    answer(failer, MODULE, WRONG)
+    html = guru.get(f"/sessions/{public_id}", headers={"Accept-Language": "en"})
+    html = html.get_data(as_text=True)
+    assert "1 of 2 right" in html  # one answer per learner: Eka's last try
+    assert " of 3 right" not in html and " of 4 right" not in html
+    rows = dict(re.findall(r'dir="auto">(\w+)</th>(.*?)</tr>', html, re.S))
+    assert "Passed" in rows["Eka"] and "100%" in rows["Eka"]
+
+
 def test_the_grid_refresh_is_a_fragment_and_204_when_nothing_changed(app, guru):
     public_id = new_session(guru)
     url = f"/sessions/{public_id}/grid"

@@ -135,27 +135,68 @@ def _progress(
     return {(p.user_id, p.course_slug, p.module_slug): p for p in db.scalars(query)}
 
 
+@dataclass(frozen=True)
+class LatestAttempt:
+    """What the grid needs of a learner's latest attempt in a module."""
+
+    user_id: int
+    course_slug: str
+    module_slug: str
+    percent: int
+    correct: dict[str, bool]
+
+
 def _latest_attempts(
     db: Session, user_ids: list[int], slugs: list[tuple[str, str]]
-) -> dict[tuple[int, str, str], QuizAttempt]:
-    """Return each learner's latest attempt per module (one query, newest kept)."""
+) -> dict[tuple[int, str, str], LatestAttempt]:
+    """Return each learner's latest attempt per module (one query).
+
+    The database keeps only the newest row of each learner and module (a window
+    over the attempts, by time then id), so earlier tries are never loaded.
+    """
     if not user_ids or not slugs:
         return {}
-    query = (
-        select(QuizAttempt)
+    newest_first = (
+        func.row_number()
+        .over(
+            partition_by=(
+                QuizAttempt.user_id,
+                QuizAttempt.course_slug,
+                QuizAttempt.module_slug,
+            ),
+            order_by=(QuizAttempt.created_at.desc(), QuizAttempt.id.desc()),
+        )
+        .label("newest_first")
+    )
+    ranked = (
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.course_slug,
+            QuizAttempt.module_slug,
+            QuizAttempt.percent,
+            QuizAttempt.correct,
+            newest_first,
+        )
         .where(
             QuizAttempt.user_id.in_(user_ids),
             tuple_(QuizAttempt.course_slug, QuizAttempt.module_slug).in_(slugs),
         )
-        .order_by(QuizAttempt.created_at, QuizAttempt.id)
+        .subquery()
     )
-    latest: dict[tuple[int, str, str], QuizAttempt] = {}
-    for attempt in db.scalars(query):
-        latest[(attempt.user_id, attempt.course_slug, attempt.module_slug)] = attempt
-    return latest
+    query = select(
+        ranked.c.user_id,
+        ranked.c.course_slug,
+        ranked.c.module_slug,
+        ranked.c.percent,
+        ranked.c.correct,
+    ).where(ranked.c.newest_first == 1)
+    return {
+        (row.user_id, row.course_slug, row.module_slug): LatestAttempt(*row)
+        for row in db.execute(query)
+    }
 
 
-def _cell(progress: ModuleProgress | None, attempt: QuizAttempt | None) -> Cell:
+def _cell(progress: ModuleProgress | None, attempt: LatestAttempt | None) -> Cell:
     if progress is None and attempt is None:
         return Cell(NOT_STARTED, None)
     best = progress.best_percent if progress else None
@@ -167,7 +208,7 @@ def _cell(progress: ModuleProgress | None, attempt: QuizAttempt | None) -> Cell:
 
 
 def _question_stats(
-    modules: Sequence[tuple[Course, Module]], latest: Iterable[QuizAttempt]
+    modules: Sequence[tuple[Course, Module]], latest: Iterable[LatestAttempt]
 ) -> list[QuestionStat]:
     """Count, per question of the session's quizzes, answers and right answers."""
     answered: dict[tuple[str, str, str], int] = defaultdict(int)

@@ -42,7 +42,7 @@ def make_engine(url: str, busy_ms: int = 30_000, **kwargs: Any) -> Engine:
 
 
 class MissingDriverError(RuntimeError):
-    """A database URL whose driver is not installed (a laptop install has SQLite only)."""
+    """A database URL whose driver is not installed (a laptop has SQLite only)."""
 
     def __init__(self, url: str, module: str | None) -> None:
         super().__init__(

@@ -28,10 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import version
@@ -45,6 +44,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from throughput import POSTGRES, database, free_port, machine, reachable  # noqa: E402
 
+from courses.content.catalog import Catalog  # noqa: E402
 from courses.people.models import ModuleProgress, QuizAttempt, Role, User  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
@@ -56,6 +56,8 @@ CLASS_SIZE = 60
 MEMORY_LIMIT_MIB = 120
 PASSWORD = "district day password, long enough"
 COURSE = "spotting-recruitment-scams"
+LANGUAGE = "id"  # the sessions' and the learners' language
+KNOWS = 0.7  # the chance a learner answers a question right on a first try
 MODULES_BEFORE, MODULES_AFTER = 2, 1  # modules studied before and after resuming
 THINK = (3.0, 9.0)  # seconds between a learner's steps (reading, typing)
 POLL_SECONDS = 5.0  # the session page's refresh (`every 5s`)
@@ -127,8 +129,24 @@ def environment(database_url: str) -> dict[str, str]:
     }
 
 
-def set_up(database_url: str, size: Size) -> list[dict[str, str]]:
-    """Migrate, then create the organisation, facilitators and one session a class."""
+def answer_key(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
+    """Return each module page's right answers (what a learner who read it knows)."""
+    course = catalog.course(COURSE)
+    key: dict[str, dict[str, list[str]]] = {}
+    for module in course.modules:
+        quiz = module.version(LANGUAGE).quiz
+        if quiz is not None:
+            key[f"/courses/{COURSE}/{module.slug}"] = {
+                q.field: [o.key for o in q.options if o.correct] for q in quiz.questions
+            }
+    return key
+
+
+def set_up(
+    database_url: str, size: Size
+) -> tuple[list[dict[str, str]], dict[str, dict[str, list[str]]]]:
+    """Migrate, then create the organisation, facilitators and one session a class;
+    return the classes and the course's answer key."""
     from app import create_app
     from courses.people import accounts, facilitation
     from courses.platform import migrations
@@ -148,14 +166,15 @@ def set_up(database_url: str, size: Size) -> list[dict[str, str]]:
             details, _errors = facilitation.SessionDetails.from_form(
                 {"kind": "school", "title": f"SMP {number} Selong, kelas 9A",
                  "district": "Lombok Timur", "province": "NTB", "country": "ID",
-                 "language": "id"}, app.config["LANGUAGES"],
+                 "language": LANGUAGE}, app.config["LANGUAGES"],
             )  # fmt: skip
             made = facilitation.create_session(db, guru, details, items)
             classes.append(
                 {"code": made.join_code, "public_id": made.public_id,
                  "facilitator": username, "address": f"198.51.100.{number}"}
             )  # fmt: skip
-    return classes
+        key = answer_key(get_catalog())
+    return classes, key
 
 
 @contextmanager
@@ -186,11 +205,11 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes], log: object) -> N
             log.seek(0)  # type: ignore[attr-defined]
             raise RuntimeError(f"gunicorn exited: {log.read()!r}")  # type: ignore[attr-defined]
         try:
-            with urllib.request.urlopen(base + "/", timeout=2):  # noqa: S310 - loopback
+            with urllib.request.urlopen(base + "/", timeout=10):  # noqa: S310 - loopback
                 pass
             if len(workers_of(process.pid)) == WORKERS:
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while workers start
             pass
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not answer in time")
@@ -209,10 +228,10 @@ def memory_of(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
 
 
-def locust(base: str, size: Size, folder: Path, classes: list[dict[str, str]]) -> dict:
+def locust(base: str, size: Size, folder: Path, plan: dict) -> dict:
     """Play the day with Locust, headless and bounded; return what it recorded."""
     plan = {
-        "classes": classes, "learners": size.learners, "password": PASSWORD,
+        **plan, "learners": size.learners, "password": PASSWORD,
         "course": COURSE, "modules_before": MODULES_BEFORE,
         "modules_after": MODULES_AFTER, "think": THINK,
         "poll_seconds": POLL_SECONDS, "record": str(folder / "record.json"),
@@ -308,18 +327,16 @@ def check_memory(run: Run, master: int) -> None:
 def play(kind: str, size: Size, postgres: str) -> Run:
     """Play one size on one fresh database; return what was measured and checked."""
     run = Run(kind, size)
-    with ExitStack() as stack:
-        url = stack.enter_context(database(kind, postgres))
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        classes = set_up(url, size)
-        base, master = stack.enter_context(gunicorn(environment(url)))
-        started = time.monotonic()
-        record = locust(base, size, folder, classes)
-        run.seconds = time.monotonic() - started
-        check_memory(run, master)
+    with database(kind, postgres) as url, tempfile.TemporaryDirectory() as folder:
+        classes, key = set_up(url, size)
+        plan = {"classes": classes, "answers": key, "knows": KNOWS}
+        with gunicorn(environment(url)) as (base, master):
+            started = time.monotonic()
+            record = locust(base, size, Path(folder), plan)
+            run.seconds = time.monotonic() - started
+            check_memory(run, master)
         run.times, run.failures = record["times"], record["failures"]
-        stack.close()  # the server stops before the database is read
-        check_counts(run, record, url)
+        check_counts(run, record, url)  # the server has stopped: nothing in flight
     return run
 
 
@@ -415,7 +432,8 @@ def report(runs: list[Run], postgres: str) -> str:
         f"{THINK[0]:g}-{THINK[1]:g} s between a learner's steps. A learner opens the "
         "join page, joins with the class code and a name (unique in the class), "
         f"opens the course, reads {MODULES_BEFORE} modules and answers their quizzes "
-        "(a first try guessed, so some right and some wrong; after a failed try, "
+        f"(on a first try each question right with a chance of {KNOWS:g}, else "
+        "guessed, so some right and some wrong; after a failed try, "
         '"try again" with the right answers read from the result); a quarter of '
         "them send each first form twice (a double tap). Then the learner continues "
         "on another device: a fresh cookie jar signs in at `/resume` with the "

@@ -52,7 +52,9 @@ LEARNERS, FACILITATORS = itertools.count(), itertools.count()
 class Plan:
     """What the driver asks for: the classes, their facilitators, the pace."""
 
-    classes: list[dict[str, str]]  # code, public_id, facilitator, address, title
+    classes: list[dict[str, str]]  # code, public_id, facilitator, address
+    answers: dict[str, dict[str, list[str]]]  # module page -> field -> right keys
+    knows: float  # the chance a learner answers a question right on a first try
     learners: int
     password: str
     course: str
@@ -176,12 +178,19 @@ def quiz_parts(html: str) -> tuple[dict[str, str], dict[str, tuple[str, list[str
     return dict(HIDDEN.findall(quiz)), options
 
 
-def guess(rng: random.Random, options: dict[str, tuple[str, list[str]]]) -> list:
-    """Return a first try: one option per question, or a few where several apply."""
+def first_try(
+    rng: random.Random, url: str, options: dict[str, tuple[str, list[str]]]
+) -> list:
+    """Return a first try: most questions answered right, the others guessed."""
     pairs = []
     for name, (kind, values) in options.items():
-        count = rng.randint(1, len(values)) if kind == "checkbox" else 1
-        pairs += [(name, value) for value in rng.sample(values, count)]
+        right = plan().answers.get(url, {}).get(name)
+        if right and rng.random() < plan().knows:
+            chosen = right
+        else:
+            count = rng.randint(1, len(values)) if kind == "checkbox" else 1
+            chosen = rng.sample(values, count)
+        pairs += [(name, value) for value in chosen]
     return pairs
 
 
@@ -297,7 +306,7 @@ class Learner(FastHttpUser):
             return
         hidden, options = quiz_parts(page)
         self.wait()
-        first = list(hidden.items()) + guess(self.rng, options)
+        first = list(hidden.items()) + first_try(self.rng, url, options)
         answer = self.answer(url, first)
         if self.resends:
             self.resend(url, first, answer)

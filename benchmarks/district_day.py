@@ -309,7 +309,12 @@ def check_counts(run: Run, record: dict, database_url: str) -> None:
         run.problems.append(
             f"{record['finished']} of {run.size.learners} learners finished the day"
         )
-    if learners != record["finished"] + record["gave_up"]:
+    started = (record["learners"], record["facilitators"])
+    if started != (run.size.learners, run.size.classes):
+        run.problems.append(
+            "Locust started {} learners and {} facilitators".format(*started)
+        )
+    if learners != run.size.learners:
         run.problems.append(f"{learners} learners in the database")
     if counted != run.counts["stored"]:
         run.problems.append(f"progress counts {counted} attempts, not the stored")

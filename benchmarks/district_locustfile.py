@@ -31,7 +31,6 @@ import gevent
 from locust import FastHttpUser, between, constant_pacing, events, task
 from locust.contrib.fasthttp import FastHttpSession, FastResponse
 from locust.env import Environment
-from locust.exception import StopUser
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
@@ -46,6 +45,9 @@ RESULT = re.compile(r'class="result (pass|fail)"[^>]*>\s*([^<]*?)\s*<')
 CONTINUE = re.compile(r'<a class="button" href="(/courses/[a-z0-9-]+/[a-z0-9-]+)"')
 VERSION = re.compile(r"""hx-vals='\{"v": "([^"]+)"\}'""")
 LEARNERS, FACILITATORS = itertools.count(), itertools.count()
+IDLE_SECONDS = (
+    60.0  # a learner whose day is over, or a facilitator who could not sign in
+)
 
 
 @dataclass
@@ -82,6 +84,8 @@ class Record:
     resent: int = 0  # forms sent a second time, answered with the first result
     finished: int = 0  # learners who played their whole day
     gave_up: int = 0  # learners stopped by a failure
+    learners: int = 0  # learner users Locust started
+    facilitators: int = 0  # facilitator users Locust started
 
     def save(self, path: str) -> None:
         """Write the record as JSON for the driver."""
@@ -92,6 +96,8 @@ class Record:
             "resent": self.resent,
             "finished": self.finished,
             "gave_up": self.gave_up,
+            "learners": self.learners,
+            "facilitators": self.facilitators,
         }
         Path(path).write_text(json.dumps(data), encoding="utf-8")
 
@@ -241,32 +247,45 @@ class Learner(FastHttpUser):
     def on_start(self) -> None:
         """Pick this learner's class, name and dice."""
         number = next(LEARNERS)
+        RECORD.learners += 1
         self.school = plan().classes[number % len(plan().classes)]
         self.name_in_class = f"Murid {number // len(plan().classes) + 1}"
         self.rng = random.Random(number)
         self.resends = number % 4 == 0  # a quarter tap "check" twice
         self.device = Device(self, self.school["address"])
+        self.played = False
 
     @task
     def day(self) -> None:
-        """Play the whole day once, then stop."""
+        """Play the whole day once, then stay idle until the run ends.
+
+        An idle learner is not stopped: Locust replaces stopped users while it is
+        still ramping up, which would add learners to the class.
+        """
+        if self.played:
+            gevent.sleep(IDLE_SECONDS)
+            return
+        self.played = True
         finished = False
         try:
-            code = self.join()
-            self.wait()
-            modules = self.open_course()
-            for url in modules[: plan().modules_before]:
-                self.study(url)
-            self.device = self.resume(code)
-            for _ in range(plan().modules_after):
-                self.study(self.continue_url())
+            self.play()
             finished = True
         except Failed:
             pass  # already counted as a failed request
         except Exception as error:  # noqa: BLE001 - a broken page is a failure too
             RECORD.failures.append(f"learner: {type(error).__name__}: {error}"[:300])
         learner_finished(self.environment, finished)
-        raise StopUser()
+
+    def play(self) -> None:
+        """Join, study, continue on another device and study more."""
+        code = self.join()
+        self.wait()
+        modules = self.open_course()
+        for url in modules[: plan().modules_before]:
+            self.study(url)
+        self.device = self.resume(code)
+        for _ in range(plan().modules_after):
+            self.study(self.continue_url())
 
     def join(self) -> str:
         """Open the join page (from the QR code), join; return the personal code."""
@@ -352,14 +371,15 @@ class Facilitator(FastHttpUser):
     def on_start(self) -> None:
         """Sign in with a password and open the session page."""
         self.school = plan().classes[next(FACILITATORS) % len(plan().classes)]
+        RECORD.facilitators += 1
         self.device = Device(self, self.school["address"])
+        self.page = ""  # stays empty if signing in fails: the user then idles
         try:
             self.sign_in()
         except Failed:
-            raise StopUser() from None  # already counted as a failed request
+            pass  # already counted as a failed request
         except Exception as error:  # noqa: BLE001 - a broken page is a failure too
             RECORD.failures.append(f"facilitator: {type(error).__name__}: {error}")
-            raise StopUser() from None
 
     def sign_in(self) -> None:
         """Sign in with a password, open the session page, note the grid's version."""
@@ -372,12 +392,16 @@ class Facilitator(FastHttpUser):
             ("password", plan().password),
         ]
         self.device.post("/login", pairs, "staff_login", status=302)
-        self.page = f"/sessions/{self.school['public_id']}"
-        self.version = VERSION.search(self.device.get(self.page, "session_page"))[1]
+        page = f"/sessions/{self.school['public_id']}"
+        self.version = VERSION.search(self.device.get(page, "session_page"))[1]
+        self.page = page
 
     @task
     def poll(self) -> None:
         """Ask for the grid with the version shown; take the new one if it changed."""
+        if not self.page:
+            gevent.sleep(IDLE_SECONDS)
+            return
         headers = {
             "HX-Request": "true",
             "HX-Trigger": "grid-poller",

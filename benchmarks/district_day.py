@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -113,6 +114,9 @@ class Run:
     failures: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     memory: list[tuple[int, int]] = field(default_factory=list)  # (RSS, peak) KiB
+    cpu_seconds: float = 0.0  # the workers' CPU time, user and system
+    locust_seconds: float = 0.0  # the load generator's CPU time
+    load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, start/end
     problems: list[str] = field(default_factory=list)
 
 
@@ -219,6 +223,23 @@ def workers_of(master: int) -> list[int]:
     """Return the process ids of the gunicorn master's workers."""
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(pid) for pid in children.read_text().split()]
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """Return the CPU time a process has used, user and system, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """Return the CPU time of this process's finished children (Locust), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def workers_cpu(master: int) -> float:
+    """Return the CPU time the master's workers have used, in seconds."""
+    return sum(cpu_seconds_of(pid) for pid in workers_of(master))
 
 
 def memory_of(pid: int) -> tuple[int, int]:
@@ -336,9 +357,13 @@ def play(kind: str, size: Size, postgres: str) -> Run:
         classes, key = set_up(url, size)
         plan = {"classes": classes, "answers": key, "knows": KNOWS}
         with gunicorn(environment(url)) as (base, master):
-            started = time.monotonic()
+            started, load = time.monotonic(), os.getloadavg()[0]
+            cpu, locust_cpu = workers_cpu(master), children_cpu()
             record = locust(base, size, Path(folder), plan)
+            run.locust_seconds = children_cpu() - locust_cpu
             run.seconds = time.monotonic() - started
+            run.cpu_seconds = workers_cpu(master) - cpu
+            run.load = (load, os.getloadavg()[0])
             check_memory(run, master)
         run.times, run.failures = record["times"], record["failures"]
         check_counts(run, record, url)  # the server has stopped: nothing in flight
@@ -390,6 +415,14 @@ def check_rows(runs: list[Run]) -> list[str]:
         ", ".join(mib(peak) for _rss, peak in r.memory) for r in runs
     ]
     table["wall time of the load, s"] = [f"{r.seconds:.0f}" for r in runs]
+    table["workers' CPU time, s (ms per request)"] = [
+        f"{r.cpu_seconds:.0f} ({1000 * r.cpu_seconds / r.counts['requests']:.1f})"
+        for r in runs
+    ]
+    table["Locust's CPU time, s"] = [f"{r.locust_seconds:.0f}" for r in runs]
+    table["machine's load average (1 min), start / end"] = [
+        f"{r.load[0]:.1f} / {r.load[1]:.1f}" for r in runs
+    ]
     return [
         f"| {title} | " + " | ".join(cells) + " |" for title, cells in table.items()
     ]

@@ -114,6 +114,7 @@ class Run:
     failures: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     memory: list[tuple[int, int]] = field(default_factory=list)  # (RSS, peak) KiB
+    memory_before: list[int] = field(default_factory=list)  # RSS KiB, before the load
     cpu_seconds: float = 0.0  # the workers' CPU time, user and system
     locust_seconds: float = 0.0  # the load generator's CPU time
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, start/end
@@ -359,6 +360,7 @@ def play(kind: str, size: Size, postgres: str) -> Run:
         with gunicorn(environment(url)) as (base, master):
             started, load = time.monotonic(), os.getloadavg()[0]
             cpu, locust_cpu = workers_cpu(master), children_cpu()
+            run.memory_before = [memory_of(pid)[0] for pid in workers_of(master)]
             record = locust(base, size, Path(folder), plan)
             run.locust_seconds = children_cpu() - locust_cpu
             run.seconds = time.monotonic() - started
@@ -408,6 +410,9 @@ def check_rows(runs: list[Run]) -> list[str]:
     table = {
         title: [form.format(**r.counts) for r in runs] for title, form in rows.items()
     }
+    table["workers' RSS before the load, MiB"] = [
+        ", ".join(mib(rss) for rss in r.memory_before) for r in runs
+    ]
     table["workers' RSS after the run, MiB"] = [
         ", ".join(mib(rss) for rss, _peak in r.memory) for r in runs
     ]

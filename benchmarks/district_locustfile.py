@@ -8,10 +8,10 @@ personal code shown after joining. A facilitator signs in with a password, opens
 the session page and polls its live grid every few seconds the way the htmx page
 does (`?v=` the version it has: an unchanged grid answers 204).
 
-Run by benchmarks/district_day.py, which writes the plan this file reads
-(DISTRICT_PLAN: join codes, session ids, facilitators, think times) and reads what
-it records (DISTRICT_RECORD: each step's times, every failure, the submission ids
-of every quiz answer the server confirmed).
+Run by benchmarks/district_day.py, which writes the plan this file reads (the file
+named in DISTRICT_PLAN: join codes, session ids, facilitators, think times, the
+answer key) and reads what it records when the run stops (each step's times, every
+failure, the submission ids of every quiz answer the server confirmed).
 """
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ RESULT = re.compile(r'class="result (pass|fail)"[^>]*>\s*([^<]*?)\s*<')
 CONTINUE = re.compile(r'<a class="button" href="(/courses/[a-z0-9-]+/[a-z0-9-]+)"')
 VERSION = re.compile(r"""hx-vals='\{"v": "([^"]+)"\}'""")
 LEARNERS, FACILITATORS = itertools.count(), itertools.count()
-IDLE_SECONDS = (
-    60.0  # a learner whose day is over, or a facilitator who could not sign in
-)
+# How long a learner whose day is over (or a facilitator who could not sign in)
+# sleeps before looking again; the run ends when the last learner is done.
+IDLE_SECONDS = 60.0
 
 
 @dataclass
@@ -132,8 +132,8 @@ def on_request(
 ) -> None:
     """Keep each answer's time under its step; a grid poll by what it answered."""
     if name == "grid":
-        changed = response is not None and response.status_code == 200
-        name = "grid_changed" if changed else "grid_unchanged"
+        unchanged = response is not None and response.status_code == 204
+        name = "grid_unchanged" if unchanged else "grid_changed"
     RECORD.times[name].append(response_time)
     if exception is not None:
         RECORD.failures.append(f"{name}: {exception}"[:300])

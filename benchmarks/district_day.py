@@ -116,8 +116,7 @@ class Run:
     counts: dict[str, int] = field(default_factory=dict)
     memory: list[tuple[int, int]] = field(default_factory=list)  # (RSS, peak) KiB
     memory_before: list[int] = field(default_factory=list)  # RSS KiB, before the load
-    cpu_seconds: float = 0.0  # the workers' CPU time, user and system
-    locust_seconds: float = 0.0  # the load generator's CPU time
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the load
     load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load, start/end
     problems: list[str] = field(default_factory=list)
 
@@ -239,9 +238,36 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def workers_cpu(master: int) -> float:
-    """Return the CPU time the master's workers have used, in seconds."""
-    return sum(cpu_seconds_of(pid) for pid in workers_of(master))
+def machine_cpu() -> float:
+    """Return the CPU time every process on the machine has used, in seconds."""
+    ticks = [
+        int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    ]
+    idle = ticks[3] + ticks[4]  # idle and waiting for I/O
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu() -> float:
+    """Return the CPU time of the PostgreSQL server's processes (all its clients)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" (", 1)[1].startswith("postgres)"):
+                total += cpu_seconds_of(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return total
+
+
+def cpu_now(master: int) -> dict[str, float]:
+    """Return the CPU time used so far by the machine, gunicorn's workers,
+    PostgreSQL and this process's finished children (Locust), in seconds."""
+    return {
+        "machine": machine_cpu(),
+        "workers": sum(cpu_seconds_of(pid) for pid in workers_of(master)),
+        "postgres": postgres_cpu(),
+        "locust": children_cpu(),
+    }
 
 
 def memory_of(pid: int) -> tuple[int, int]:
@@ -360,12 +386,11 @@ def play(kind: str, size: Size, postgres: str) -> Run:
         plan = {"classes": classes, "answers": key, "knows": KNOWS}
         with gunicorn(environment(url)) as (base, master):
             started, load = time.monotonic(), os.getloadavg()[0]
-            cpu, locust_cpu = workers_cpu(master), children_cpu()
+            cpu = cpu_now(master)
             run.memory_before = [memory_of(pid)[0] for pid in workers_of(master)]
             record = locust(base, size, Path(folder), plan)
-            run.locust_seconds = children_cpu() - locust_cpu
             run.seconds = time.monotonic() - started
-            run.cpu_seconds = workers_cpu(master) - cpu
+            run.cpu = {k: v - cpu[k] for k, v in cpu_now(master).items()}
             run.load = (load, os.getloadavg()[0])
             check_memory(run, master)
         run.times, run.failures = record["times"], record["failures"]
@@ -421,11 +446,16 @@ def check_rows(runs: list[Run]) -> list[str]:
         ", ".join(mib(peak) for _rss, peak in r.memory) for r in runs
     ]
     table["wall time of the load, s"] = [f"{r.seconds:.0f}" for r in runs]
-    table["workers' CPU time, s (ms per request)"] = [
-        f"{r.cpu_seconds:.0f} ({1000 * r.cpu_seconds / r.counts['requests']:.1f})"
+    table["CPU time during the load, s: gunicorn's workers (ms per request)"] = [
+        f"{r.cpu['workers']:.0f} ({1000 * r.cpu['workers'] / r.counts['requests']:.1f})"
         for r in runs
     ]
-    table["Locust's CPU time, s"] = [f"{r.locust_seconds:.0f}" for r in runs]
+    table["CPU time, s: PostgreSQL server (all its clients), Locust"] = [
+        f"{r.cpu['postgres']:.0f}, {r.cpu['locust']:.0f}" for r in runs
+    ]
+    table["CPU time, s: the whole machine (of 2 cores x wall time)"] = [
+        f"{r.cpu['machine']:.0f} (of {2 * r.seconds:.0f})" for r in runs
+    ]
     table["machine's load average (1 min), start / end"] = [
         f"{r.load[0]:.1f} / {r.load[1]:.1f}" for r in runs
     ]

@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
 .PHONY: run serve test install migrate translations lint format check-content browser tools \
-	nginx wrk bench-throughput clean
+	nginx wrk bench-throughput bench-district clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,16 @@ wrk:
 ## BENCH_ARGS passes options, e.g. BENCH_ARGS="--databases sqlite".
 bench-throughput: install translations wrk
 	$(BIN)/python benchmarks/throughput.py $(BENCH_ARGS)
+
+## A day of a district, played: Locust (the `bench` extra) plays a class of 60 and a
+## district of 600 learners and their facilitators against gunicorn on SQLite and
+## PostgreSQL (BENCH_POSTGRES), then checks the database (no lost or doubled attempt),
+## failed requests and workers' memory; writes benchmarks/RESULTS.md and fails if a
+## check fails. Needs Redis on 127.0.0.1:6379. About 12 minutes; not part of make test.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--databases sqlite --sizes class".
+bench-district: install translations
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/district_day.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

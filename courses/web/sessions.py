@@ -190,12 +190,11 @@ def grid(session_id: str) -> Response | str:
     class_session = session_or_404(session_id)
     modules = facilitation.covered_modules(class_session, get_catalog())
     slugs = [(course.slug, module.slug) for course, module in modules]
-    if request.args.get("v") == live_grid.grid_version(
-        get_session(), class_session, slugs
-    ):
+    version = live_grid.grid_version(get_session(), class_session, slugs)
+    if request.args.get("v") == version:
         response = make_response("", 204)  # unchanged: no grid built
     else:
-        current = live_grid.build_grid(get_session(), class_session, modules)
+        current = live_grid.build_grid(get_session(), class_session, modules, version)
         response = make_response(
             render_template(
                 "sessions/_grid_update.html", class_session=class_session, grid=current

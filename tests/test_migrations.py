@@ -38,7 +38,7 @@ def test_learner_table_holds_no_personal_data_beyond_a_display_name(database_url
     assert columns == {
         "id", "organisation_id", "role", "display_name", "username", "password_hash",
         "resume_code_hash", "locale", "session_token", "created_at", "public_id",
-        "active",
+        "active", "device_id",  # device_id: the laptop a synced learner joined on
     }  # fmt: skip
 
 

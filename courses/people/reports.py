@@ -189,7 +189,8 @@ def device_names(db: Session, sessions: Sequence[ClassSession]) -> dict[int, str
     ids = {s.device_id for s in sessions if s.device_id is not None}
     if not ids:
         return {}
-    names = dict(db.execute(select(Device.id, Device.name).where(Device.id.in_(ids))))
+    query = select(Device.id, Device.name).where(Device.id.in_(ids))
+    names = {device_id: name for device_id, name in db.execute(query)}
     return {s.id: names[s.device_id] for s in sessions if s.device_id in names}
 
 

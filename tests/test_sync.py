@@ -10,6 +10,7 @@ real server processes.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ from courses.people.models import (
     Tombstone,
     User,
 )
-from courses.people.sync import enrolment, outbox, transport
+from courses.people.sync import bundle, enrolment, outbox, signing, transport
 from courses.people.sync.errors import SyncRefused
 from courses.people.sync.records import Outgoing, collect
 from courses.platform.db import get_engine, get_session
@@ -109,10 +110,11 @@ def wire(central: Flask, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         server: str, device: str, body: bytes, signature: str, timeout: float = 60
     ) -> dict:
         state["calls"] = int(state["calls"]) + 1
-        response = client.post(
-            "/sync/push", data=body,
-            headers={transport.DEVICE_HEADER: device, transport.SIGNATURE_HEADER: signature},
-        )  # fmt: skip
+        headers = {
+            transport.DEVICE_HEADER: device,
+            transport.SIGNATURE_HEADER: signature,
+        }
+        response = client.post("/sync/push", data=body, headers=headers)
         data = response.get_json()
         assert response.status_code < 500
         if state["calls"] == state["cut_after"]:
@@ -362,9 +364,10 @@ def test_deletions_travel_and_an_old_bundle_cannot_bring_a_learner_back(
     pushed = cli(laptop, "sync", "push")
     assert pushed.exit_code == 0 and "2 deletions" in pushed.output, pushed.output
     assert snapshot(central) == snapshot(laptop)
-    names = lambda: set(
-        snapshot(central)["learners"][k][0] for k in snapshot(central)["learners"]
-    )  # noqa: E731
+
+    def names() -> set[str]:
+        return {name for name, _code in snapshot(central)["learners"].values()}
+
     assert names() == {"Budi", "Citra"}
     # The file made before the deletions is older than what arrived since: refused.
     replay = cli(central, "sync", "import", str(old_file))
@@ -399,3 +402,237 @@ def test_deletions_travel_and_an_old_bundle_cannot_bring_a_learner_back(
     with central.app_context():
         buried = set(get_session().scalars(select(Tombstone.kind)))
     assert buried == {"learner", "membership"}
+
+
+def signed_file(app: Flask, items: list[Outgoing], path: Path, **header: str) -> Path:
+    """Write a bundle of `items` signed with the app's enrolled key."""
+    with app.app_context():
+        enrolled = enrolment.load(enrolment_path())
+        number = outbox.make_bundle(get_session(), enrolled, [], "file")[2] + 1
+        head = bundle.header_now(enrolled.device, enrolled.organisation, number)
+        head = bundle.Header(**{**head.__dict__, **header})
+        body = bundle.encode(head, items)
+        signature = signing.sign(enrolled.key, body)
+        path.write_bytes(bundle.wrap(enrolled.device, signature, body))
+    return path
+
+
+@pytest.fixture
+def other_laptop(tmp_path: Path, content: Path, central: Flask) -> Iterator[Flask]:
+    """A laptop of another organisation, enrolled with the same server."""
+    url = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    app = make_app(url, tmp_path / "other", CONTENT_DIR=content, **LAPTOP_KEYS)
+    (tmp_path / "o").mkdir()
+    enrol(app, add_device(central, "Other NGO", "Their laptop"), tmp_path / "o")
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+def test_a_key_adds_only_to_its_own_organisation(
+    laptop, central, guru, wire, other_laptop, tmp_path
+):
+    play_a_village_day(laptop, guru)
+    assert cli(laptop, "sync", "push").exit_code == 0
+    before = snapshot(central)
+    with laptop.app_context():
+        ours = collect(get_session())
+    # Another organisation's laptop sends records with our ids (a session renamed,
+    # a learner renamed): refused whole, naming the record.
+    hijack = [
+        Outgoing(r.kind, r.key, {**r.data, "title": "Taken"})
+        if r.kind == "sessions"
+        else r
+        for r in ours
+        if r.kind in ("sessions", "learners")
+    ]
+    file = signed_file(other_laptop, hijack, tmp_path / "hijack.jaring")
+    result = cli(central, "sync", "import", str(file))
+    assert result.exit_code == 1, result.output
+    assert "belongs to another organisation or device" in result.output
+    assert "Nothing was imported." in result.output
+    # A bundle signed by one device that names another organisation.
+    with laptop.app_context():
+        theirs = enrolment.load(enrolment_path()).organisation
+    lying = signed_file(
+        other_laptop, [], tmp_path / "lying.jaring", organisation=theirs
+    )
+    result = cli(central, "sync", "import", str(lying))
+    assert (
+        result.exit_code == 1 and "organisation other than its device" in result.output
+    )
+    assert snapshot(central) == before
+    with central.app_context():
+        errors = dict(
+            get_session().execute(select(Device.name, Device.last_error)).all()
+        )
+    assert "organisation other than" in errors["Their laptop"]
+    assert errors["Laptop 1"] is None
+
+
+def test_the_admin_of_one_organisation_cannot_import_anothers_bundle(
+    central, other_laptop, admin, tmp_path
+):
+    file = tmp_path / "theirs.jaring"
+    assert cli(other_laptop, "sync", "export", str(file)).exit_code == 0
+    token = csrf_from(admin, "/sync/import")
+    with file.open("rb") as fh:
+        page = admin.post(
+            "/sync/import", data={"csrf_token": token, "bundle": (fh, "t")}
+        )
+    assert page.status_code == 400
+    assert "does not know" in page.get_data(as_text=True)
+
+
+def test_a_revoked_key_is_refused_and_a_new_key_replaces_the_old(
+    laptop, central, guru, admin, wire, tmp_path
+):
+    new_session(guru, items=("tested-course",))
+    page = admin.get("/sync/devices").get_data(as_text=True)
+    (device_id,) = re.findall(r'data-device="([\w-]+)"', page)
+    token = csrf_from(admin, "/sync/devices")
+    assert (
+        admin.post(
+            f"/sync/devices/{device_id}/revoke", data={"csrf_token": token}
+        ).status_code
+        == 302
+    )
+    result = cli(laptop, "sync", "push")
+    assert result.exit_code == 1 and "key was revoked" in result.output
+    assert count_rows(central, ClassSession) == 0
+    answer_page = admin.post(
+        f"/sync/devices/{device_id}/new-key",
+        data={"csrf_token": token, "server": "http://central.test"},
+    )
+    text = re.search(
+        r"<textarea[^>]*>(.*?)</textarea>", answer_page.get_data(as_text=True), re.S
+    )[1]
+    result = cli(laptop, "sync", "push")  # still the old key
+    assert result.exit_code == 1 and "signature does not match" in result.output
+    enrol(laptop, html.unescape(text), tmp_path)
+    assert cli(laptop, "sync", "push").exit_code == 0
+    assert count_rows(central, ClassSession) == 1
+    listing = admin.get("/sync/devices").get_data(as_text=True)
+    assert "Laptop 1" in listing and "Never" not in listing
+
+
+def test_device_pages_are_for_the_organisations_admin_only(central, admin, tmp_path):
+    token = csrf_from(admin, "/sync/devices")
+    page = admin.post(
+        "/sync/devices", data={"csrf_token": token, "name": "Desa laptop"}
+    )
+    assert page.status_code == 200 and "jaring-sync-enrolment-1" in page.get_data(
+        as_text=True
+    )
+    listing = admin.get("/sync/devices").get_data(as_text=True)
+    assert "Desa laptop" in listing and "jaring-sync-enrolment-1" not in listing  # once
+    (device_id,) = re.findall(r'data-device="([\w-]+)"', listing)
+    too_long = admin.post("/sync/devices", data={"csrf_token": token, "name": "x" * 81})
+    assert too_long.status_code == 400
+    other = staff_client(central, "lain", role=Role.ADMIN, organisation="Other NGO")
+    token = csrf_from(other, "/sync/devices")
+    assert "Desa laptop" not in other.get("/sync/devices").get_data(as_text=True)
+    for action in ("revoke", "new-key"):
+        response = other.post(
+            f"/sync/devices/{device_id}/{action}", data={"csrf_token": token}
+        )
+        assert response.status_code == 404
+    facilitator = staff_client(central, "fasil")
+    assert facilitator.get("/sync/devices").status_code == 404
+    assert facilitator.get("/sync/import").status_code == 404
+    assert (
+        central.test_client().get("/sync/devices").status_code == 302
+    )  # sign in first
+
+
+def test_a_push_without_a_valid_signature_is_a_clear_4xx(central, admin):
+    client = central.test_client()
+    assert client.post("/sync/push", data=b"x").status_code == 400
+    headers = {transport.DEVICE_HEADER: "A" * 16, transport.SIGNATURE_HEADER: "0" * 64}
+    response = client.post("/sync/push", data=b"x", headers=headers)
+    assert (
+        response.status_code == 403 and response.get_json()["error"] == "unknown-device"
+    )
+    token = csrf_from(admin, "/sync/devices")
+    admin.post("/sync/devices", data={"csrf_token": token, "name": "L"})
+    with central.app_context():
+        device = get_session().scalars(select(Device)).one().public_id
+    headers[transport.DEVICE_HEADER] = device
+    response = client.post("/sync/push", data=b"forged", headers=headers)
+    assert (
+        response.status_code == 403 and response.get_json()["error"] == "bad-signature"
+    )
+    assert set(response.get_json()) == {"error", "where", "message"}  # never data
+
+
+def test_progress_is_recomputed_from_attempts_in_any_order(
+    laptop, central, guru, tmp_path
+):
+    public_id = new_session(guru, items=("tested-course",))
+    phone, _ = learner(laptop, join_code_of(guru, public_id), "Ayu")
+    fifty, hundred = (
+        {"q.fee": "b", "q.passport": "b"},
+        {"q.fee": "b", "q.passport": "a"},
+    )
+    zero = {"q.fee": "a", "q.passport": "c"}
+    for answers in (fifty, hundred, zero):
+        answer(phone, PRE, answers)
+    with laptop.app_context():
+        records = collect(get_session())
+    late = [r for r in records if r.kind != "attempts"]
+    attempts = [r for r in records if r.kind == "attempts"]
+    # The newest attempt first, alone; then the two older ones in reverse order.
+    cli(
+        central,
+        "sync",
+        "import",
+        str(signed_file(laptop, [*late, attempts[2]], tmp_path / "a")),
+    )
+    cli(
+        central,
+        "sync",
+        "import",
+        str(signed_file(laptop, attempts[1::-1], tmp_path / "b")),
+    )
+    with central.app_context():
+        row = (
+            get_session()
+            .scalars(
+                select(ModuleProgress).where(ModuleProgress.module_slug == "before")
+            )
+            .one()
+        )
+        assert (row.attempt_count, row.best_percent, row.latest_percent) == (3, 100, 0)
+        assert row.completed_at is not None
+    assert snapshot(central)["progress"] == snapshot(laptop)["progress"]
+
+
+def test_a_bundle_with_a_bad_record_names_it_and_imports_nothing(
+    laptop, central, guru, tmp_path
+):
+    new_session(guru, items=("tested-course",))
+    with laptop.app_context():
+        records = collect(get_session())
+    bad = [Outgoing(r.kind, r.key, {**r.data, "title": 7}) for r in records]
+    result = cli(
+        central, "sync", "import", str(signed_file(laptop, bad, tmp_path / "x"))
+    )
+    assert result.exit_code == 1 and "(sessions[0].title)" in result.output
+    orphan = [
+        Outgoing(
+            "memberships",
+            "m",
+            {
+                "id": "A" * 16,
+                "session": "B" * 16,
+                "learner": "C" * 16,
+                "name_key": "x",
+                "joined_at": "2026-12-01T00:00:00+00:00",
+            },
+        )
+    ]
+    result = cli(
+        central, "sync", "import", str(signed_file(laptop, orphan, tmp_path / "y"))
+    )
+    assert result.exit_code == 1 and "has not arrived" in result.output
+    assert count_rows(central, ClassSession) == 0

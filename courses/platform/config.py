@@ -34,6 +34,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Each enrolled laptop's signing key is derived from this (never stored).
         "SYNC_KEY": env.get("SYNC_KEY")
         or instance_secret_key(instance_path, "sync_key"),
+        # Where an enrolled laptop keeps its enrolment (default: instance folder).
+        "SYNC_ENROLMENT_FILE": env.get("SYNC_ENROLMENT_FILE") or None,
         # Records per push request (a cut connection costs at most one chunk).
         "SYNC_CHUNK_RECORDS": int(env.get("SYNC_CHUNK_RECORDS", "200")),
         # How long a SQLite writer waits for the lock before the request gives up

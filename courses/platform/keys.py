@@ -26,13 +26,14 @@ def sync_key() -> bytes:
 
 def enrolment_path() -> Path:
     """Return where an enrolled laptop keeps its enrolment (instance folder)."""
-    return Path(current_app.instance_path) / ENROLMENT_FILE
+    configured = current_app.config.get("SYNC_ENROLMENT_FILE")
+    return Path(configured or Path(current_app.instance_path) / ENROLMENT_FILE)
 
 
 def enrolled_code_key() -> bytes | None:
     """Return the organisation code key this laptop was given at enrolment, if any."""
-    path = enrolment_path()
     try:
+        path = enrolment_path()
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None

@@ -215,7 +215,8 @@ def flask_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     """Run `flask --app app ...` as a separate process, as a person would."""
     return subprocess.run(  # noqa: S603 - our own command, fixed arguments
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True,
+        timeout=120,
     )  # fmt: skip
 
 
@@ -256,10 +257,14 @@ def machines(tmp_path: Path) -> Iterator[dict[str, object]]:
                 )
                 proxy = CuttingProxy(("127.0.0.1", int(central.rsplit(":", 1)[1])))
                 readers = [reader(central_url, content), reader(laptop_url, content)]
+                central_env = {
+                    "DATABASE_URL": central_url, "CONTENT_DIR": str(content),
+                    **central_keys,
+                }  # fmt: skip
                 yield {
                     "central": central, "laptop": laptop, "proxy": proxy,
                     "laptop_env": laptop_env,
-                    "central_env": {"DATABASE_URL": central_url, "CONTENT_DIR": str(content), **central_keys},
+                    "central_env": central_env,
                     "central_db": readers[0], "laptop_db": readers[1],
                 }  # fmt: skip
                 proxy.close()

@@ -636,3 +636,49 @@ def test_a_bundle_with_a_bad_record_names_it_and_imports_nothing(
     )
     assert result.exit_code == 1 and "has not arrived" in result.output
     assert count_rows(central, ClassSession) == 0
+
+
+def resume(app: Flask, personal: str) -> FlaskClient:
+    client = app.test_client()
+    token = csrf_from(client, "/resume")
+    response = client.post(
+        "/resume", data={"personal_code": personal, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def test_a_learner_who_joined_before_enrolment_keeps_their_code_after_sign_in(
+    laptop, central, wire, tmp_path
+):
+    teacher = staff_client(laptop, "guru")
+    public_id = new_session(teacher, items=("tested-course",))
+    _phone, personal = learner(laptop, join_code_of(teacher, public_id), "Eka")
+    enrol(laptop, add_device(central), tmp_path)
+    assert cli(laptop, "sync", "push").exit_code == 0
+    client = central.test_client()
+    token = csrf_from(client, "/resume")
+    refused = client.post(
+        "/resume", data={"personal_code": personal, "csrf_token": token}
+    )
+    assert refused.status_code == 400  # hashed under the laptop's own key so far
+    resume(laptop, personal)  # signing in on the laptop moves it to the org's key
+    assert cli(laptop, "sync", "push").exit_code == 0
+    resume(central, personal)
+
+
+def test_a_learner_who_deletes_their_data_on_the_laptop_is_deleted_centrally(
+    laptop, central, guru, wire
+):
+    public_id = new_session(guru, items=("tested-course",))
+    phone, _personal = learner(laptop, join_code_of(guru, public_id), "Fajar")
+    answer(phone, PRE, {"q.fee": "b", "q.passport": "a"})
+    assert cli(laptop, "sync", "push").exit_code == 0
+    assert count_rows(central, QuizAttempt) == 1
+    token = csrf_from(phone, "/me/data")
+    response = phone.post("/me/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert response.status_code in (200, 302)
+    assert count_rows(laptop, QuizAttempt) == 0
+    assert cli(laptop, "sync", "push").exit_code == 0
+    assert count_rows(central, QuizAttempt) == 0
+    assert snapshot(central)["learners"] == {}

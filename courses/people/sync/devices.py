@@ -16,6 +16,7 @@ from courses.people.models import Device, utcnow
 from courses.people.sync import bundle, signing
 from courses.people.sync.errors import SyncRefused
 from courses.people.sync.merge import Merge, Received
+from courses.platform.db import forget_deleted
 
 MAX_NAME = 80
 
@@ -109,6 +110,8 @@ def _receive(
     received = Merge(db, device, decoded.records).run()
     _count(device, header.sequence, digest, received)
     db.commit()
+    if received.deleted:
+        forget_deleted(db)  # nothing of a deleted learner stays in SQLite's log
     return received
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from courses.people import codes
 from courses.people.models import (
     ClassSession,
     Device,
@@ -31,19 +30,22 @@ from courses.people.models import (
     Tombstone,
     User,
 )
-from courses.people.sync.errors import SyncRefused
 from courses.people.sync.fields import Record
 from courses.people.sync.merge_rows import (
     attempt_row,
+    facilitator_id,
+    free_join_code,
     group_answer_values,
     head_count_values,
     learner_values,
     membership_values,
     recompute_progress,
     same,
+    session_modules,
     session_values,
     upsert_progress,
 )
+from courses.people.sync.ownership import load_known, refs
 from courses.people.sync.records import KINDS
 
 
@@ -85,7 +87,9 @@ class Merge:
 
     def run(self) -> Received:
         """Check ownership of everything named, then apply each kind in order."""
-        self._load()
+        known = load_known(self.db, self.device, self.items)
+        self.sessions, self.learners = known.sessions, known.learners
+        self.buried = known.buried
         self._tombstones()
         self._sessions()
         self._learners()
@@ -99,81 +103,8 @@ class Merge:
         recompute_progress(self.db, self.touched)
         return self.result
 
-    # -- loading and ownership ------------------------------------------------
-
-    def _refs(self, kind: str, name: str, optional: bool = False) -> set[str]:
-        found = {r.public_id(name, optional) for r in self.items[kind]}
-        return {f for f in found if f is not None}
-
-    def _load(self) -> None:
-        session_ids = self._refs("sessions", "id") | self._refs(
-            "memberships", "session"
-        )
-        session_ids |= self._refs("attempts", "session", optional=True)
-        session_ids |= self._refs("head_counts", "session")
-        session_ids |= self._refs("group_answers", "session")
-        learner_ids = self._refs("learners", "id") | self._refs(
-            "memberships", "learner"
-        )
-        learner_ids |= self._refs("progress", "learner") | self._refs(
-            "attempts", "learner"
-        )
-        buried = {
-            r.pid(): r.choice("kind", ("learner", "membership"))
-            for r in self.items["tombstones"]
-        }
-        learner_ids |= {p for p, k in buried.items() if k == "learner"}
-        self._load_sessions(session_ids)
-        self._load_learners(learner_ids)
-        member_ids = self._refs("memberships", "id")
-        member_ids |= {p for p, k in buried.items() if k == "membership"}
-        self._check_owned(Membership, ClassSession, Membership.session_id, member_ids)
-        self._check_owned(
-            HeadCount,
-            ClassSession,
-            HeadCount.session_id,
-            self._refs("head_counts", "id"),
-        )
-        self._check_owned(
-            GroupAnswer,
-            ClassSession,
-            GroupAnswer.session_id,
-            self._refs("group_answers", "id"),
-        )
-        self._check_owned(
-            QuizAttempt, User, QuizAttempt.user_id, self._refs("attempts", "id")
-        )
-        query = select(Tombstone.kind, Tombstone.public_id).where(
-            Tombstone.public_id.in_(learner_ids | member_ids)
-        )
-        self.buried = {(k, p) for k, p in self.db.execute(query)}
-
-    def _load_sessions(self, ids: set[str]) -> None:
-        query = select(ClassSession).where(ClassSession.public_id.in_(ids))
-        for found in self.db.scalars(query):
-            if found.device_id != self.device.id:
-                raise SyncRefused("foreign", f"session {found.public_id}")
-            self.sessions[found.public_id] = found
-
-    def _load_learners(self, ids: set[str]) -> None:
-        query = select(User).where(User.public_id.in_(ids))
-        for found in self.db.scalars(query):
-            if found.device_id != self.device.id or not found.is_learner:
-                raise SyncRefused("foreign", f"learner {found.public_id}")
-            self.learners[found.public_id] = found
-
-    def _check_owned(self, model: Any, owner: Any, link: Any, ids: set[str]) -> None:
-        """Refuse ids of `model` whose session or learner is not this device's."""
-        if not ids:
-            return
-        query = (
-            select(model.public_id, owner.device_id)
-            .join(owner, owner.id == link)
-            .where(model.public_id.in_(ids))
-        )
-        for public_id, device_id in self.db.execute(query):
-            if device_id != self.device.id:
-                raise SyncRefused("foreign", f"{model.__tablename__} {public_id}")
+    def _refs(self, kind: str, name: str) -> set[str]:
+        return refs(self.items, kind, name)
 
     # -- applying -------------------------------------------------------------
 
@@ -219,19 +150,20 @@ class Merge:
         for record in self.items["sessions"]:
             values, modules = session_values(record)
             found = self.sessions.get(values["public_id"])
-            facilitator = self._facilitator(record.text("facilitator", 40, True))
+            facilitator = facilitator_id(
+                self.db,
+                self.device.organisation_id,
+                record.text("facilitator", 40, True),
+            )
             if found is None:
                 found = ClassSession(
                     organisation_id=self.device.organisation_id,
                     device_id=self.device.id,
-                    join_code=self._free_join_code(values.pop("join_code")),
+                    join_code=free_join_code(self.db, values.pop("join_code")),
                     facilitator_id=facilitator,
                     **values,
                 )
-                found.modules = [
-                    SessionModule(position=n, course_slug=c, module_slug=m)
-                    for n, (c, m) in enumerate(modules, 1)
-                ]
+                found.modules = session_modules(modules)
                 self.db.add(found)
                 self.sessions[found.public_id] = found
                 self._count(True, False)
@@ -243,35 +175,9 @@ class Merge:
                     delete(SessionModule).where(SessionModule.session_id == found.id)
                 )
                 self.db.expire(found, ["modules"])
-                found.modules = [
-                    SessionModule(position=n, course_slug=c, module_slug=m)
-                    for n, (c, m) in enumerate(modules, 1)
-                ]
+                found.modules = session_modules(modules)
                 changed = True
             self._count(False, changed)
-
-    def _facilitator(self, username: str | None) -> int | None:
-        """Return the staff member of the same name in the device's organisation."""
-        if not username:
-            return None
-        query = select(User.id).where(
-            User.username == username,
-            User.organisation_id == self.device.organisation_id,
-            User.role.in_((Role.FACILITATOR.value, Role.ADMIN.value)),
-        )
-        return self.db.scalars(query).first()
-
-    def _free_join_code(self, wanted: str) -> str:
-        """Keep the laptop's join code unless a session here has it already."""
-        code = wanted if codes.JOIN_CODE.match(wanted) else ""
-        while (
-            not code
-            or self.db.scalars(
-                select(ClassSession.id).where(ClassSession.join_code == code)
-            ).first()
-        ):
-            code = codes.new_code(codes.JOIN_CODE_LENGTH)
-        return code
 
     def _learners(self) -> None:
         for record in self.items["learners"]:

@@ -14,12 +14,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from courses.people import codes
 from courses.people.models import (
     AGE_BANDS,
     SESSION_KINDS,
     SEXES,
+    ClassSession,
     ModuleProgress,
     QuizAttempt,
+    Role,
+    SessionModule,
+    User,
     utcnow,
 )
 from courses.people.sync.fields import Record
@@ -62,6 +67,38 @@ def _modules(record: Record) -> list[tuple[str, str | None]]:
         module = part.slug("m") if item[1] is not None else None
         found.append((part.slug("c"), module))
     return found
+
+
+def session_modules(items: list[tuple[str, str | None]]) -> list[SessionModule]:
+    """Return a session's module rows, in order."""
+    return [
+        SessionModule(position=n, course_slug=course, module_slug=module)
+        for n, (course, module) in enumerate(items, 1)
+    ]
+
+
+def facilitator_id(
+    db: Session, organisation_id: int, username: str | None
+) -> int | None:
+    """Return the staff member of that username in the organisation, if any."""
+    if not username:
+        return None
+    query = select(User.id).where(
+        User.username == username,
+        User.organisation_id == organisation_id,
+        User.role.in_((Role.FACILITATOR.value, Role.ADMIN.value)),
+    )
+    return db.scalars(query).first()
+
+
+def free_join_code(db: Session, wanted: str) -> str:
+    """Keep the laptop's join code unless a session here has it already."""
+    code = wanted if codes.JOIN_CODE.match(wanted) else ""
+    taken = select(ClassSession.id).where(ClassSession.join_code == code)
+    while not code or db.scalars(taken).first() is not None:
+        code = codes.new_code(codes.JOIN_CODE_LENGTH)
+        taken = select(ClassSession.id).where(ClassSession.join_code == code)
+    return code
 
 
 def learner_values(record: Record) -> dict[str, Any]:

@@ -10,8 +10,10 @@ real server processes.
 from __future__ import annotations
 
 import csv
+import gzip
 import html
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +21,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from courses.people import codes
@@ -34,7 +38,7 @@ from courses.people.models import (
 )
 from courses.people.sync import bundle, enrolment, outbox, signing, transport
 from courses.people.sync.errors import SyncRefused
-from courses.people.sync.records import Outgoing, collect
+from courses.people.sync.records import KINDS, Outgoing, collect
 from courses.platform.db import get_engine, get_session
 from courses.platform.keys import enrolment_path
 from tests.conftest import csrf_from, make_app
@@ -404,6 +408,16 @@ def test_deletions_travel_and_an_old_bundle_cannot_bring_a_learner_back(
     assert buried == {"learner", "membership"}
 
 
+def ascii_bundle(header: bundle.Header, items: list[Outgoing]) -> bytes:
+    """Return a bundle's bytes with every non-ASCII character escaped (valid JSON,
+    and the only way to send a lone surrogate such as \\ud800 to the server)."""
+    records: dict[str, list] = {kind: [] for kind in KINDS}
+    for item in items:
+        records[item.kind].append(item.data)
+    document = {"format": bundle.FORMAT, **header.__dict__, "records": records}
+    return gzip.compress(json.dumps(document).encode())
+
+
 def signed_file(app: Flask, items: list[Outgoing], path: Path, **header: str) -> Path:
     """Write a bundle of `items` signed with the app's enrolled key."""
     with app.app_context():
@@ -411,7 +425,7 @@ def signed_file(app: Flask, items: list[Outgoing], path: Path, **header: str) ->
         number = outbox.make_bundle(get_session(), enrolled, [], "file")[2] + 1
         head = bundle.header_now(enrolled.device, enrolled.organisation, number)
         head = bundle.Header(**{**head.__dict__, **header})
-        body = bundle.encode(head, items)
+        body = ascii_bundle(head, items)
         signature = signing.sign(enrolled.key, body)
         path.write_bytes(bundle.wrap(enrolled.device, signature, body))
     return path
@@ -682,3 +696,109 @@ def test_a_learner_who_deletes_their_data_on_the_laptop_is_deleted_centrally(
     assert cli(laptop, "sync", "push").exit_code == 0
     assert count_rows(central, QuizAttempt) == 0
     assert snapshot(central)["learners"] == {}
+
+
+@pytest.fixture
+def second_laptop(tmp_path: Path, content: Path, central: Flask) -> Iterator[Flask]:
+    """Another laptop of the same organisation."""
+    url = f"sqlite:///{tmp_path / 'second.sqlite3'}"
+    app = make_app(url, tmp_path / "second", CONTENT_DIR=content, **LAPTOP_KEYS)
+    (tmp_path / "s").mkdir()
+    enrol(app, add_device(central, name="Laptop 2"), tmp_path / "s")
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+def test_two_laptops_of_one_organisation_never_collide(
+    laptop, second_laptop, central, guru, wire, tmp_path
+):
+    first = new_session(guru, items=("tested-course",))
+    learner(laptop, join_code_of(guru, first), "Ayu")
+    other = staff_client(second_laptop, "guru")
+    second = new_session(other, items=("tested-course",))
+    learner(second_laptop, join_code_of(other, second), "Ayu")  # the same name
+    with second_laptop.app_context():  # and, by chance, the same join code
+        db = get_session()
+        row = db.scalars(select(ClassSession)).one()
+        row.join_code = join_code_of(guru, first)
+        db.commit()
+    assert cli(laptop, "sync", "push").exit_code == 0
+    assert cli(second_laptop, "sync", "push").exit_code == 0
+    with central.app_context():
+        sessions = get_session().scalars(select(ClassSession)).all()
+        assert len(sessions) == 2 and len({s.join_code for s in sessions}) == 2
+        assert {s.device_id for s in sessions} == {1, 2}
+    ours, theirs = snapshot(laptop), snapshot(second_laptop)
+    merged = snapshot(central)
+    for kind in ("sessions", "learners", "memberships"):
+        assert merged[kind].keys() == ours[kind].keys() | theirs[kind].keys()
+
+
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**40), 2**40), st.floats(allow_nan=False),
+    st.text(max_size=60), st.sampled_from(["\x00", "\ud800", "2026-13-45", "x" * 500]),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)  # fmt: skip
+
+
+@pytest.fixture
+def day_records(laptop, guru) -> list[Outgoing]:
+    """Every kind of record of a short village day on the laptop."""
+    public_id = new_session(guru, items=("tested-course",), kind="village")
+    phone, _ = learner(laptop, join_code_of(guru, public_id), "Ayu")
+    answer(phone, PRE, {"q.fee": "b", "q.passport": "a"})
+    counts = {f"count-{s}-{b}": 1 for s in ("female", "male", "other")
+              for b in ("under-18", "18-plus")}  # fmt: skip
+    post(guru, f"/sessions/{public_id}/attendance", **counts)
+    votes = {"votes-a": "3", "votes-b": "4"}
+    present = f"/sessions/{public_id}/present/tested-course/before/votes"
+    post(guru, present, part="2", **votes)
+    with laptop.app_context():
+        records = collect(get_session())
+    assert {r.kind for r in records} >= {"sessions", "attempts", "group_answers"}
+    return records
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(choice=st.integers(0, 10_000), field=st.integers(0, 30), value=ODD_VALUES)
+def test_any_field_of_a_signed_bundle_is_refused_or_taken_never_an_error(
+    laptop, central, admin, day_records, tmp_path, choice, field, value
+):
+    record = day_records[choice % len(day_records)]
+    name = sorted(record.data)[field % len(record.data)]
+    odd = Outgoing(record.kind, record.key, {**record.data, name: value})
+    items = [odd if r is record else r for r in day_records]
+    file = signed_file(laptop, items, tmp_path / "odd.jaring")
+    token = csrf_from(admin, "/sync/import")
+    with file.open("rb") as fh:
+        page = admin.post(
+            "/sync/import", data={"csrf_token": token, "bundle": (fh, "o")}
+        )
+    assert page.status_code in (200, 400), page.status_code
+
+
+@pytest.mark.parametrize("odd", ["Ayu\x00", "\ud800", "x" * 41, 7, None])
+def test_a_name_no_database_can_store_is_refused_cleanly(
+    laptop, central, admin, day_records, tmp_path, odd
+):
+    items = [
+        Outgoing(r.kind, r.key, {**r.data, "display_name": odd})
+        if r.kind == "learners"
+        else r
+        for r in day_records
+    ]
+    file = signed_file(laptop, items, tmp_path / "odd.jaring")
+    token = csrf_from(admin, "/sync/import")
+    with file.open("rb") as fh:
+        page = admin.post(
+            "/sync/import", data={"csrf_token": token, "bundle": (fh, "o")}
+        )
+    assert page.status_code == 400
+    assert "Nothing was imported." in page.get_data(as_text=True)
+    assert count_rows(central, ClassSession) == 0

@@ -71,6 +71,8 @@ def decode(body: bytes) -> Bundle:
         if not inflater.eof:
             raise SyncRefused("unreadable")
         document = json.loads(raw)
+        # Lone surrogates (from \ud800 escapes) cannot be stored: refuse them here.
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
     except (zlib.error, ValueError):
         raise SyncRefused("unreadable") from None
     if not isinstance(document, dict):

@@ -9,7 +9,7 @@ parses a single record, then applies the bundle in one transaction.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from courses.people.models import Device, utcnow
@@ -74,7 +74,7 @@ def receive(
     try:
         try:
             received = _receive(db, sync_master, device_id, body, signature)
-        except IntegrityError:  # e.g. a name or code already used here
+        except (IntegrityError, DataError):  # a name used here; a value it refuses
             raise SyncRefused("invalid", "a record clashes with one here") from None
     except SyncRefused as refusal:
         db.rollback()

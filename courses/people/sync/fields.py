@@ -118,7 +118,7 @@ class Record:
         if not isinstance(value, dict) or len(value) > limit:
             raise self.refuse(name)
         for key, item in value.items():
-            if len(key) > 40 or not _typed(item, values):
+            if len(key) > 40 or "\x00" in key or not _typed(item, values):
                 raise self.refuse(name)
         return value
 
@@ -127,7 +127,7 @@ class Record:
         value = self.data.get(name)
         if not isinstance(value, list) or len(value) > limit:
             raise self.refuse(name)
-        if not all(isinstance(v, str) and len(v) <= 40 for v in value):
+        if not all(_short(v) for v in value):
             raise self.refuse(name)
         return value
 
@@ -138,9 +138,10 @@ def _typed(item: Any, values: type) -> bool:
     if values is bool:
         return isinstance(item, bool)
     if values is list:
-        return (
-            isinstance(item, list)
-            and len(item) <= 50
-            and all(isinstance(v, str) and len(v) <= 40 for v in item)
-        )
+        return isinstance(item, list) and len(item) <= 50 and all(map(_short, item))
     return False
+
+
+def _short(value: Any) -> bool:
+    """Return True for a short string a database stores as it is (no NUL)."""
+    return isinstance(value, str) and len(value) <= 40 and "\x00" not in value

@@ -802,3 +802,17 @@ def test_a_name_no_database_can_store_is_refused_cleanly(
     assert page.status_code == 400
     assert "Nothing was imported." in page.get_data(as_text=True)
     assert count_rows(central, ClassSession) == 0
+
+
+def test_a_laptop_that_sent_as_one_device_cannot_enrol_as_another(
+    laptop, central, guru, wire, tmp_path
+):
+    new_session(guru, items=("tested-course",))
+    assert cli(laptop, "sync", "push").exit_code == 0
+    (tmp_path / "n").mkdir()
+    file = tmp_path / "n" / "enrolment.json"
+    file.write_text(add_device(central, name="Laptop 9"))
+    result = cli(laptop, "sync", "enrol", str(file))
+    assert result.exit_code == 1 and "issue a new key" in result.output
+    with laptop.app_context():
+        assert enrolment.load(enrolment_path()).device_name == "Laptop 1"

@@ -34,6 +34,11 @@ def unsent(db: Session, everything: bool = False) -> list[Outgoing]:
     return [r for r in records if sent.get((r.kind, r.key)) != r.digest]
 
 
+def sent_any(db: Session) -> bool:
+    """Return True once the server has acknowledged any record of this laptop."""
+    return db.scalars(select(SentRecord.kind).limit(1)).first() is not None
+
+
 def unsent_counts(db: Session) -> dict[str, int]:
     """Return how many records of each kind are not sent yet."""
     return dict(Counter(r.kind for r in unsent(db)))

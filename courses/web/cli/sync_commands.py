@@ -44,6 +44,17 @@ def enrol(file: Path) -> None:
         raise click.ClickException(f"Cannot read {file}.") from None
     except SyncRefused as refusal:
         raise click.ClickException(refusal.sentence()) from None
+    before = enrolment.load(enrolment_path())
+    if (
+        before is not None
+        and before.device != found.device
+        and outbox.sent_any(get_session())
+    ):
+        raise click.ClickException(
+            f"This laptop has sent records as {before.device_name}: they belong to "
+            "that device. Ask the admin to issue a new key for it (Devices, Issue a "
+            "new key) and enrol with that instead."
+        )
     enrolment.save(enrolment_path(), found)
     click.echo(
         f"Enrolled as {found.device_name} of {found.organisation_name}; "

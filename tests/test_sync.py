@@ -15,6 +15,8 @@ import html
 import io
 import json
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -816,3 +818,36 @@ def test_a_laptop_that_sent_as_one_device_cannot_enrol_as_another(
     assert result.exit_code == 1 and "issue a new key" in result.output
     with laptop.app_context():
         assert enrolment.load(enrolment_path()).device_name == "Laptop 1"
+
+
+def test_a_push_cut_in_the_middle_of_the_answer_is_a_sentence(laptop, guru, tmp_path):
+    """A real socket that answers half a response, then closes: no traceback."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def half_answer() -> None:
+        for _ in range(3):
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"new"')
+
+    threading.Thread(target=half_answer, daemon=True).start()
+    new_session(guru, items=("tested-course",))
+    with laptop.app_context():
+        enrolled = enrolment.load(enrolment_path())
+    moved = enrolment.Enrolment(
+        **{**enrolled.__dict__, "server": f"http://127.0.0.1:{port}"}
+    )
+    with laptop.app_context():
+        enrolment.save(enrolment_path(), moved)
+    result = cli(laptop, "sync", "push")
+    server.close()
+    assert result.exit_code == 1 and "cannot be reached" in result.output
+    assert "Traceback" not in result.output
+    page = guru.post("/sync/send", data={"csrf_token": csrf_from(guru, "/sync")})
+    assert page.status_code == 302
+    assert "cannot be reached" in guru.get("/sync").get_data(as_text=True)

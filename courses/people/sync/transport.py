@@ -7,6 +7,7 @@ SyncRefused so the laptop says it in its own words.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -40,7 +41,7 @@ def post_bundle(
             return _counts(answer.read())
     except urllib.error.HTTPError as error:
         raise _refusal(error) from None
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         raise SyncRefused("unreachable") from None
 
 

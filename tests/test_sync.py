@@ -851,3 +851,23 @@ def test_a_push_cut_in_the_middle_of_the_answer_is_a_sentence(laptop, guru, tmp_
     page = guru.post("/sync/send", data={"csrf_token": csrf_from(guru, "/sync")})
     assert page.status_code == 302
     assert "cannot be reached" in guru.get("/sync").get_data(as_text=True)
+
+
+def test_a_corrected_head_count_counts_as_not_sent_and_is_carried(
+    laptop, central, guru, wire
+):
+    public_id = new_session(guru, items=("tested-course",), kind="village")
+    counts = {f"count-{s}-{b}": 2 for s in ("female", "male", "other")
+              for b in ("under-18", "18-plus")}  # fmt: skip
+    post(guru, f"/sessions/{public_id}/attendance", **counts)
+    assert cli(laptop, "sync", "push").exit_code == 0
+    post(
+        guru,
+        f"/sessions/{public_id}/attendance",
+        **{**counts, "count-female-18-plus": 25},
+    )
+    assert 'data-kind="head_counts">1<' in guru.get("/sync").get_data(as_text=True)
+    pushed = cli(laptop, "sync", "push")
+    assert pushed.exit_code == 0 and "Sent 1 records" in pushed.output
+    assert snapshot(central)["head_counts"][("female", "18-plus")] == 25
+    assert snapshot(central) == snapshot(laptop)

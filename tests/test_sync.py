@@ -482,8 +482,11 @@ def test_a_key_adds_only_to_its_own_organisation(
         errors = dict(
             get_session().execute(select(Device.name, Device.last_error)).all()
         )
-    assert "organisation other than" in errors["Their laptop"]
+    assert errors["Their laptop"] == "wrong-organisation"
     assert errors["Laptop 1"] is None
+    listing = staff_client(central, "boss", role=Role.ADMIN, organisation="Other NGO")
+    page = listing.get("/sync/devices", headers={"Accept-Language": "vi"})
+    assert "Gói ghi tên một tổ chức khác" in page.get_data(as_text=True)
 
 
 def test_the_admin_of_one_organisation_cannot_import_anothers_bundle(

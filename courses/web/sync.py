@@ -79,8 +79,17 @@ def device_list() -> tuple[str, int]:
 
 def _devices_page(errors: dict[str, str], status_code: int) -> tuple[str, int]:
     found = devices.devices_of(get_session(), current_user.organisation_id)
+    refusals = {
+        d.id: refusal_message(refusal)
+        for d in found
+        if (refusal := devices.last_refusal(d)) is not None
+    }
     page = render_template(
-        "sync/devices.html", devices=found, errors=errors, server=request.host_url
+        "sync/devices.html",
+        devices=found,
+        refusals=refusals,
+        errors=errors,
+        server=request.host_url,
     )
     return page, status_code
 

@@ -50,6 +50,14 @@ def create_device(db: Session, organisation_id: int, name: str) -> Device:
     return device
 
 
+def last_refusal(device: Device) -> SyncRefused | None:
+    """Return the device's last refusal (code and place), if any."""
+    if not device.last_error:
+        return None
+    code, _sep, where = device.last_error.partition(" ")
+    return SyncRefused(code, where)
+
+
 def revoke(db: Session, device: Device) -> None:
     """Refuse the device's key from now on (its records stay)."""
     device.revoked_at = device.revoked_at or utcnow()
@@ -78,7 +86,7 @@ def receive(
             raise SyncRefused("invalid", "a record clashes with one here") from None
     except SyncRefused as refusal:
         db.rollback()
-        _record_error(db, device_id, refusal.sentence())
+        _record_error(db, device_id, refusal)
         raise
     return received
 
@@ -125,10 +133,11 @@ def _count(device: Device, sequence: int, digest: str, received: Received) -> No
     device.last_error_at = None
 
 
-def _record_error(db: Session, device_id: str, message: str) -> None:
-    """Write a refusal on the device's row (a device unknown here is left alone)."""
+def _record_error(db: Session, device_id: str, refusal: SyncRefused) -> None:
+    """Write a refusal's code and place on the device's row (pages say it in the
+    reader's language); a device unknown here is left alone."""
     device = db.scalars(select(Device).where(Device.public_id == device_id)).first()
     if device is not None:
-        device.last_error = message[:500]
+        device.last_error = f"{refusal.code} {refusal.where}".strip()[:500]
         device.last_error_at = utcnow()
         db.commit()

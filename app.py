@@ -42,6 +42,8 @@ from courses.web import (
     session_tools,
     sessions,
     staff,
+    sync,
+    sync_push,
 )
 
 
@@ -57,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     content_store.init_app(app)
     babel.init_app(app, locale_selector=locale.select_locale)
     locale.init_app(app)
+    sync.init_app(app)  # before CSRF: bundle files may be larger than other forms
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -74,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for module in (
         pages, course_pages, lessons, auth, joining, learner, editor,  # learning
         sessions, session_tools, session_learners, attendance, presentation,  # running
-        reports, staff,  # reporting and the organisation
+        reports, staff, sync, sync_push,  # reporting, the organisation, sync
     ):  # fmt: skip
         app.register_blueprint(module.bp)
     return app

@@ -25,8 +25,12 @@ def test_join_creates_a_learner_with_a_hashed_personal_code(app, client):
         assert user.display_name == "Ayu"
         assert user.role == "learner"
         assert user.username is None and user.password_hash is None
-        key = app.config["CODE_KEY"].encode()
+        # Hashed under the organisation's key, derived from CODE_KEY (so a laptop
+        # enrolled with that organisation key makes the same hash).
+        master = app.config["CODE_KEY"].encode()
+        key = codes.organisation_key(master, user.organisation.public_id)
         assert user.resume_code_hash == codes.code_hash(personal, key)
+        assert user.resume_code_hash != codes.code_hash(personal, master)
         assert user.resume_code_hash.startswith("h1:")
         assert codes.normalise(personal) not in user.resume_code_hash
         # Without the server's key the stored hash is not the code's plain SHA-256.

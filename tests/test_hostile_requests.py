@@ -13,13 +13,17 @@ from sqlalchemy import func, select
 from courses.content.quiz import QuizSyntaxError, parse_quiz
 from courses.people.models import (
     ClassSession,
+    Device,
     GroupAnswer,
     HeadCount,
     Membership,
     ModuleProgress,
+    OutgoingBundle,
     QuizAttempt,
     Role,
+    SentRecord,
     StaffLink,
+    Tombstone,
     User,
 )
 from courses.platform.db import Base, get_session
@@ -49,7 +53,7 @@ FORM_FIELDS = [
 ]  # fmt: skip
 MODELS = (
     User, ClassSession, Membership, HeadCount, GroupAnswer, QuizAttempt,
-    ModuleProgress, StaffLink,
+    ModuleProgress, StaffLink, Device, Tombstone, SentRecord, OutgoingBundle,
 )  # fmt: skip
 
 

@@ -38,7 +38,7 @@ def test_learner_table_holds_no_personal_data_beyond_a_display_name(database_url
     assert columns == {
         "id", "organisation_id", "role", "display_name", "username", "password_hash",
         "resume_code_hash", "locale", "session_token", "created_at", "public_id",
-        "active",
+        "active", "device_id",  # device_id: the laptop a synced learner joined on
     }  # fmt: skip
 
 
@@ -96,5 +96,58 @@ def test_learners_move_to_memberships_and_rows_get_public_ids(database_url):
                 .all()
             )
             assert back == [1, 1, 1]
+    finally:
+        engine.dispose()
+
+
+def test_sync_migration_keeps_sessions_and_learners_both_ways(database_url):
+    """Adding device columns rebuilds user_account on SQLite: nothing may be lost."""
+    migrations.upgrade(database_url, "70b7ce28e5f5")
+    engine = make_engine(database_url)
+    count = "SELECT count(*) FROM {}"
+    try:
+        with engine.begin() as db:
+            db.execute(
+                text(
+                    "INSERT INTO organisation (id, public_id, name, created_at) "
+                    "VALUES (1, 'orgorgorgorgorg1', 'NGO', CURRENT_TIMESTAMP)"
+                )
+            )
+            db.execute(
+                text(
+                    "INSERT INTO class_session (id, public_id, organisation_id, title, "
+                    "join_code, kind, place_name, district, province, shared_phone, "
+                    "created_at, updated_at) VALUES (1, 'sessionsession01', 1, '9B', "
+                    "'ABCDEF', 'school', '', '', '', false, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            db.execute(
+                text(
+                    "INSERT INTO user_account (id, public_id, organisation_id, role, "
+                    "display_name, session_token, active, created_at) VALUES (1, "
+                    "'learnerlearner01', 1, 'learner', 'Ayu', 't', true, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+            db.execute(
+                text(
+                    "INSERT INTO membership (public_id, session_id, user_id, name_key, "
+                    "joined_at) VALUES ('membermember0001', 1, 1, 'ayu', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+        migrations.upgrade(database_url)
+        with engine.connect() as db:
+            for table in ("user_account", "membership", "class_session"):
+                assert db.execute(text(count.format(table))).scalar() == 1
+            devices = "SELECT device_id FROM user_account UNION ALL " + (
+                "SELECT device_id FROM class_session"
+            )
+            assert db.execute(text(devices)).scalars().all() == [None, None]
+        migrations.downgrade(database_url, "70b7ce28e5f5")
+        with engine.connect() as db:
+            for table in ("user_account", "membership", "class_session"):
+                assert db.execute(text(count.format(table))).scalar() == 1
     finally:
         engine.dispose()

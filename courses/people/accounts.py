@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courses.people import codes
-from courses.people.models import Organisation, Role, User
+from courses.people.models import Organisation, Role, Tombstone, User
 from courses.platform.db import forget_deleted
 
 MIN_PASSWORD = 12
@@ -106,22 +106,61 @@ def new_personal_code(session: Session, user: User, code_key: bytes) -> str:
     return personal_code
 
 
-def learner_by_code(session: Session, raw_code: str, code_key: bytes) -> User:
+@dataclass(frozen=True)
+class CodeKeys:
+    """The keys personal codes are hashed under on this machine.
+
+    `master` is CODE_KEY; `enrolled` is the organisation key an enrolled laptop was
+    given. New codes use the learner's organisation key: the enrolled one on a
+    laptop, else one derived from CODE_KEY (as on the organisation's server).
+    """
+
+    master: bytes
+    enrolled: bytes | None = None
+
+    def for_organisation(self, organisation_public_id: str) -> bytes:
+        """Return the key new codes of this organisation are hashed under."""
+        if self.enrolled is not None:
+            return self.enrolled
+        return codes.organisation_key(self.master, organisation_public_id)
+
+    def all(self, organisation_ids: list[str]) -> list[bytes]:
+        """Return every key a stored code may be under, the organisations' first."""
+        keys = [self.enrolled] if self.enrolled is not None else []
+        keys += [codes.organisation_key(self.master, p) for p in organisation_ids]
+        return [*keys, self.master]
+
+
+def learner_key(db: Session, organisation_id: int, keys: CodeKeys) -> bytes:
+    """Return the key a learner of this organisation gets their code hashed under."""
+    public_id = db.scalars(
+        select(Organisation.public_id).where(Organisation.id == organisation_id)
+    ).one()
+    return keys.for_organisation(public_id)
+
+
+def learner_by_code(session: Session, raw_code: str, keys: CodeKeys) -> User:
     """Return the learner with this personal code (session still open), or raise.
 
-    A row stored before codes were keyed is found by its bare hash and upgraded.
+    The code is hashed under every key this machine knows (few organisations: one
+    query for them, one `IN` query for the learner). A row stored under an older
+    key (CODE_KEY itself, or a bare SHA-256) is upgraded to the organisation's key.
     """
     code = codes.normalise(raw_code)
     if not codes.PERSONAL_CODE.match(code):
         raise AccountError("personal_code", "unknown")
-    keyed = codes.code_hash(code, code_key)
+    organisations = list(session.scalars(select(Organisation.public_id)))
+    candidates = [codes.code_hash(code, k) for k in keys.all(organisations)]
     user = session.scalars(
-        select(User).where(User.resume_code_hash.in_([keyed, codes.legacy_hash(code)]))
+        select(User).where(
+            User.resume_code_hash.in_([*candidates, codes.legacy_hash(code)])
+        )
     ).first()
     if user is None or not user.is_learner:
         raise AccountError("personal_code", "unknown")
-    if user.resume_code_hash != keyed:
-        user.resume_code_hash = keyed
+    wanted = codes.code_hash(code, keys.for_organisation(user.organisation.public_id))
+    if user.resume_code_hash != wanted:
+        user.resume_code_hash = wanted
         session.commit()
     if user.class_session is not None and user.class_session.closed_at is not None:
         raise AccountError("personal_code", "unknown")
@@ -195,7 +234,13 @@ def get_or_create_organisation(session: Session, name: str) -> Organisation:
 
 
 def delete_account(session: Session, user: User) -> None:
-    """Delete a person and everything stored about them, leaving no copy behind."""
-    session.delete(session.merge(user))
+    """Delete a person and everything stored about them, leaving no copy behind.
+
+    A tombstone (the random public id alone) keeps a synced copy from coming back.
+    """
+    user = session.merge(user)
+    if user.is_learner:
+        session.merge(Tombstone(kind="learner", public_id=user.public_id))
+    session.delete(user)
     session.commit()
     forget_deleted(session)

@@ -1,7 +1,9 @@
 """Join codes and personal sign-back-in codes: short, readable aloud, hard to guess.
 
-A personal code is stored only as an HMAC under a server key (CODE_KEY, kept outside
-the database), so a copy of the database alone does not reveal anyone's code.
+A personal code is stored only as an HMAC under a key kept outside the database, so a
+copy of the database alone does not reveal anyone's code. The key is the learner's
+organisation's: derived on the organisation's server from CODE_KEY, and handed to each
+laptop it enrols, so a code made on a laptop works on the server (and back) after sync.
 """
 
 import hashlib
@@ -45,3 +47,9 @@ def code_hash(code: str, key: bytes) -> str:
 def legacy_hash(code: str) -> str:
     """Return the unkeyed SHA-256 that rows made before keyed hashes hold."""
     return hashlib.sha256(normalise(code).encode()).hexdigest()
+
+
+def organisation_key(master: bytes, organisation_public_id: str) -> bytes:
+    """Return an organisation's personal-code key, derived from CODE_KEY."""
+    label = b"jaring personal codes of organisation " + organisation_public_id.encode()
+    return hmac.new(master, label, hashlib.sha256).hexdigest().encode()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from courses.content.catalog import Catalog, Course, Module
@@ -25,6 +25,7 @@ from courses.people.models import (
     AGE_BANDS,
     SEXES,
     ClassSession,
+    Device,
     GroupAnswer,
     ModuleProgress,
 )
@@ -181,6 +182,16 @@ def session_reports(
             )
         )
     return reports
+
+
+def device_names(db: Session, sessions: Sequence[ClassSession]) -> dict[int, str]:
+    """Return the name of the laptop each synced session came from (one query)."""
+    ids = {s.device_id for s in sessions if s.device_id is not None}
+    if not ids:
+        return {}
+    query = select(Device.id, Device.name).where(Device.id.in_(ids))
+    names = {device_id: name for device_id, name in db.execute(query)}
+    return {s.id: names[s.device_id] for s in sessions if s.device_id in names}
 
 
 def sessions_between(

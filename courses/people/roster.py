@@ -20,7 +20,7 @@ from courses.people.accounts import (
     clean_display_name,
     create_learner,
 )
-from courses.people.models import ClassSession, Membership, User
+from courses.people.models import ClassSession, Membership, Tombstone, User
 
 
 def name_key(display_name: str) -> str:
@@ -128,6 +128,10 @@ def rename(db: Session, user: User, display_name: str) -> None:
 
 
 def remove(db: Session, membership: Membership) -> None:
-    """Take a learner out of a session; their account and answers stay."""
+    """Take a learner out of a session; their account and answers stay.
+
+    A tombstone keeps a synced copy of the membership from coming back.
+    """
+    db.merge(Tombstone(kind="membership", public_id=membership.public_id))
     db.delete(membership)
     db.commit()

@@ -31,6 +31,13 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # copy of it alone does not reveal codes. Machines that sync share it.
         "CODE_KEY": env.get("CODE_KEY")
         or instance_secret_key(instance_path, "code_key"),
+        # Each enrolled laptop's signing key is derived from this (never stored).
+        "SYNC_KEY": env.get("SYNC_KEY")
+        or instance_secret_key(instance_path, "sync_key"),
+        # Where an enrolled laptop keeps its enrolment (default: instance folder).
+        "SYNC_ENROLMENT_FILE": env.get("SYNC_ENROLMENT_FILE") or None,
+        # Records per push request (a cut connection costs at most one chunk).
+        "SYNC_CHUNK_RECORDS": int(env.get("SYNC_CHUNK_RECORDS", "200")),
         # How long a SQLite writer waits for the lock before the request gives up
         # (503, "try again"); a class of sixty writes in well under a second.
         # Learners of sessions closed this many days ago are anonymised

@@ -25,6 +25,13 @@ def public(view: View) -> View:
     return view
 
 
+def device_signed(view: View) -> View:
+    """Mark a view that only a device's signature admits (checked inside the view:
+    the signature covers the request's body, so it cannot be checked before)."""
+    view.access = "device-signature"  # type: ignore[attr-defined]
+    return view
+
+
 def signed_in(view: View) -> View:
     """Allow any signed-in person; send others to the sign-in choice page."""
 

@@ -28,7 +28,7 @@ from courses.people.models import Role, User
 from courses.platform.db import get_session
 from courses.platform.extensions import login_manager
 from courses.platform.guessing import hit, over, slow_failure
-from courses.platform.keys import digest
+from courses.platform.keys import code_key, digest, enrolled_code_key
 from courses.web.access import public
 from courses.web.errors import too_many_tries
 from courses.web.safe_redirects import safe_next
@@ -120,6 +120,11 @@ def end_sign_in() -> None:
 
 def _now() -> float:
     return time.time()
+
+
+def code_keys() -> accounts.CodeKeys:
+    """Return the keys personal codes are hashed under on this machine."""
+    return accounts.CodeKeys(code_key(), enrolled_code_key())
 
 
 def sign_in(user: User, remember: bool) -> None:

@@ -26,9 +26,9 @@ from courses.people import accounts, codes, roster
 from courses.people.models import ClassSession
 from courses.platform.db import get_session
 from courses.platform.guessing import hit, over, slow_failure
-from courses.platform.keys import code_key, digest
+from courses.platform.keys import digest
 from courses.web.access import public, signed_in
-from courses.web.auth import sign_in
+from courses.web.auth import code_keys, sign_in
 from courses.web.errors import CSRF_MESSAGE, too_many_tries
 from courses.web.safe_redirects import safe_next
 
@@ -88,7 +88,9 @@ def join() -> Response | tuple[str, int] | str:
 
 def _join_as_new(class_session: ClassSession, name: str, typed_code: str) -> str:
     """Create the learner, sign them in and show their personal code, once."""
-    learner = roster.join_new(get_session(), class_session, name, code_key())
+    db = get_session()
+    key = accounts.learner_key(db, class_session.organisation_id, code_keys())
+    learner = roster.join_new(db, class_session, name, key)
     hit(JOINS_PER_CODE, "joins", digest(typed_code))
     # On a phone the class shares, nobody stays signed in for the next person.
     remember = bool(request.form.get("remember")) and not class_session.shared_phone
@@ -160,7 +162,7 @@ def resume() -> Response | tuple[str, int] | str:
     if over(CODE_TRIES, "personal-code", digest(typed)):
         return too_many_tries()
     try:
-        user = accounts.learner_by_code(get_session(), typed, code_key())
+        user = accounts.learner_by_code(get_session(), typed, code_keys())
     except accounts.AccountError:
         current_app.logger.info("personal code refused")  # never the code itself
         hit(CODE_TRIES, "personal-code", digest(typed))

@@ -28,9 +28,9 @@ from courses.people.progress import (
 )
 from courses.platform.content_store import get_catalog
 from courses.platform.db import get_session
-from courses.platform.keys import code_key
 from courses.platform.locale import current_language
 from courses.web.access import signed_in
+from courses.web.auth import code_keys
 from courses.web.converters import PUBLIC_ID_RULE
 
 bp = Blueprint("learner", __name__, url_prefix="/me")
@@ -124,7 +124,8 @@ def new_code() -> str:
         abort(404)
     db = get_session()
     user = db.merge(current_user._get_current_object())  # type: ignore[attr-defined]
-    personal_code = accounts.new_personal_code(db, user, code_key())
+    key = accounts.learner_key(db, user.organisation_id, code_keys())
+    personal_code = accounts.new_personal_code(db, user, key)
     # Every other device is signed out by the new token; this one signs in again.
     cookie = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME)
     remember = request.cookies.get(cookie)

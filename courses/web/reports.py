@@ -34,6 +34,9 @@ def session_report(session_id: str) -> str:
         "reports/session.html",
         class_session=class_session,
         report=report,
+        device=reports.device_names(get_session(), [class_session]).get(
+            class_session.id
+        ),
         gain_chart=_gain_chart(report.gain),
         sexes=SEXES,
         bands=AGE_BANDS,
@@ -97,6 +100,7 @@ def organisation() -> tuple[str, int]:
         end=end,
         error=error,
         reports=found,
+        devices=reports.device_names(get_session(), [r.session for r in found]),
         whole=whole,
         by_kind=reports.breakdown(found, "kind"),
         by_province=reports.breakdown(found, "province"),
@@ -124,9 +128,11 @@ def organisation_csv() -> Response:
         _("People reached"), _("Modules completed"), _("Average score %"),
         _("Learners with pre- and post-test"), _("Pre-test average %"),
         _("Post-test average %"), _("Group answers right before %"),
-        _("Group answers right after %"),
+        _("Group answers right after %"), _("From device"),
     ]  # fmt: skip
-    rows = [_session_row(r) for r in _reports(start, end)]
+    found = _reports(start, end)
+    names = reports.device_names(get_session(), [r.session for r in found])
+    rows = [[*_session_row(r), names.get(r.session.id, "")] for r in found]
     return csv_response(f"reach-{start or 'start'}-{end or 'end'}.csv", header, rows)
 
 

@@ -8,6 +8,7 @@ Importing this package registers every table on `Base.metadata`.
     learning        progress per module and graded quiz attempts
     class_sessions  school classes and village workshops: modules, facilitators,
                     memberships, head counts and group answers
+    sync            laptops that send records to the server, deletions that travel
 
 Every record a laptop can make offline has a random `public_id`, so records made on
 different machines merge without clashes; URLs show it instead of the key.
@@ -33,6 +34,12 @@ from courses.people.models.identity import (
     utcnow,
 )
 from courses.people.models.learning import ModuleProgress, QuizAttempt
+from courses.people.models.sync import (
+    Device,
+    OutgoingBundle,
+    SentRecord,
+    Tombstone,
+)
 
 __all__ = [
     "AGE_BANDS",
@@ -40,15 +47,19 @@ __all__ = [
     "SEXES",
     "ClassSession",
     "CoFacilitator",
+    "Device",
     "GroupAnswer",
     "HeadCount",
     "Membership",
     "ModuleProgress",
     "Organisation",
+    "OutgoingBundle",
     "QuizAttempt",
     "Role",
+    "SentRecord",
     "SessionModule",
     "StaffLink",
+    "Tombstone",
     "User",
     "new_public_id",
     "utcnow",

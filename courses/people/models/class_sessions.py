@@ -71,6 +71,10 @@ class ClassSession(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # On the organisation's server: the laptop the session came from (None: made here).
+    device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_device.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation] = relationship()
     facilitator: Mapped[User | None] = relationship(foreign_keys=[facilitator_id])

@@ -81,6 +81,10 @@ class User(UserMixin, Base):
     # A deactivated staff account cannot sign in; its sessions and records stay.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = created_at_column()
+    # On the organisation's server: the laptop a learner joined on (None: here).
+    device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_device.id", ondelete="SET NULL"), index=True
+    )
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     memberships: Mapped[list[Membership]] = relationship(

@@ -1,5 +1,6 @@
 """The command line (`flask --app app ...`), an interface like the views:
-`db`, `content`, `translate`, `users`, `sessions`, `retention`, `backup`, `restore`."""
+`db`, `content`, `translate`, `users`, `sessions`, `retention`, `backup`, `restore`,
+`sync`."""
 
 from flask import Flask
 
@@ -12,6 +13,7 @@ from courses.web.cli.maintenance_commands import (
     retention_cli,
 )
 from courses.web.cli.people_commands import sessions_cli, users_cli
+from courses.web.cli.sync_commands import sync_cli
 from courses.web.cli.translate_commands import translate_cli
 
 
@@ -19,7 +21,7 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     for group in (
         db_cli, content_cli, translate_cli, users_cli, sessions_cli, retention_cli,
-        backup_command, restore_command,
+        backup_command, restore_command, sync_cli,
     ):  # fmt: skip
         explain_errors(group)
         app.cli.add_command(group)

@@ -1,0 +1,16 @@
+"""Carrying a village laptop's records to the organisation's server, exactly once.
+
+    errors      SyncRefused: why a bundle, push or enrolment was refused (a code)
+    signing     device keys derived from SYNC_KEY; HMAC-SHA256 over a bundle's bytes
+    enrolment   what a laptop is given once: server, device, key, organisation key
+    records     the laptop's records as plain data, each with a digest
+    bundle      the signed, gzipped JSON document and its file envelope
+    merge       (server) applying a bundle in one transaction, refusing what is not
+                the device's; progress recomputed from attempts
+    devices     (server) enrolling, revoking and receiving from devices
+    outbox      (laptop) what the server has not acknowledged; pushing in chunks
+    transport   (laptop) the HTTPS request of a push (standard library only)
+
+May import platform, content and the rest of people; nothing here imports Flask
+except through the platform layer's keys.
+"""

@@ -79,7 +79,22 @@ def site(browser, base_url: str, database_file: str) -> dict[str, object]:
     attempt = learner.locator("a[href^='/me/attempts/']").first.get_attribute("href")
     cookies = learner.context.cookies()
     context.close()
+    add_laptop(
+        browser, base_url, "en", "Laptop Desa Sukamaju"
+    )  # a row in /sync/devices
     return {"session": session_url, "attempt": attempt, "learner_cookies": cookies}
+
+
+def add_laptop(browser, base_url: str, language: str, name: str):  # noqa: ANN201
+    """Add a device as the admin, at phone size; return the context and the page
+    that shows its enrolment (once)."""
+    context = new_context(browser, base_url, language)
+    page = sign_in(context, "boss")
+    page.goto("/sync/devices")
+    page.fill("#name", name)
+    page.click("main form button.primary")
+    page.wait_for_selector("#enrolment")
+    return context, page
 
 
 def pages_for(role: str, site: dict[str, object]) -> list[str]:
@@ -97,11 +112,11 @@ def pages_for(role: str, site: dict[str, object]) -> list[str]:
                 f"{session}/present/sample-course/first-steps?part=2",
                 f"{session}/present/sample-course/first-steps?part=4",
                 f"{session}/report", f"{session}/join-sheet", f"{session}/certificates",
-                "/reports", "/courses/sample-course/guide"]  # fmt: skip
+                "/reports", "/courses/sample-course/guide", "/sync"]  # fmt: skip
     if role == "editor":
         return ["/editor/", "/editor/preview?module=sample-course/first-steps&lang=id",
                 "/editor/sample-course/first-steps/id"]  # fmt: skip
-    return ["/staff"]
+    return ["/staff", "/sync", "/sync/devices", "/sync/import"]
 
 
 def open_as(browser, base_url: str, role: str, language: str, site):
@@ -166,6 +181,19 @@ def test_every_page_fits_a_phone_and_has_no_axe_violation(
             )
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_enrolment_shown_once_fits_a_phone(browser, base_url, site, language):
+    context, page = add_laptop(browser, base_url, language, f"Laptop {language}")
+    layout = page.evaluate(LAYOUT)
+    left, top, right, bottom = layout["exit"]
+    assert layout["width"] <= layout["viewport"]
+    assert (
+        left >= 0 and top >= 0 and right <= PHONE["width"] and bottom <= PHONE["height"]
+    )
+    assert '"device"' in page.input_value("#enrolment")  # the text to copy is whole
+    context.close()
 
 
 def test_every_page_is_valid_html(tmp_path_factory):

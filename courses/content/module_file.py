@@ -98,7 +98,7 @@ class FileParser:
             language=language,
             title=meta["title"],
             summary=str(meta.get("summary") or ""),
-            intro=self.segments("\n".join(body)),
+            intro=self.renderer.segments("\n".join(body)),
             review=read_review(meta),
         )
 
@@ -120,29 +120,14 @@ class FileParser:
             self._check_module_lines(body, first, rel, language, 0)
             raise
         self._check_module_lines(body, first, rel, language, len(after))
-        words = count_words(lesson) + count_words(
-            body[len(lesson) : len(body) - len(after)]
+        return self.renderer.module_version(
+            data, rel, language, meta, (body, lesson, after), quiz
         )
-        return ModuleVersion(
-            language=language,
-            title=meta["title"],
-            summary=str(meta.get("summary") or ""),
-            key_points=self._key_points(meta.get("key_points"), lesson, rel),
-            words=words,
-            body=(
-                body := explain_segments(
-                    self.segments("\n".join(lesson)), self.glossary, language
-                )
-            ),
-            sections=split_sections(body),
-            headings=section_headings(body),
-            quiz=quiz,
-            after_quiz=self.segments("\n".join(after)),
-            blob_id=blob_id(data),
-            translated_from=str(translated_from) if translated_from else None,
-            review=read_review(meta),
-            path=rel,
-        )
+
+    @property
+    def renderer(self) -> ModuleRenderer:
+        """Return the renderer of this parser's parts (same contacts and problems)."""
+        return ModuleRenderer(self.contacts, self.glossary, self.problems)
 
     def _quiz(self, block: QuizBlock | None, rel: str) -> Quiz | None:
         """Parse the quiz block: strictly, or (lenient) keeping what is right."""
@@ -164,29 +149,6 @@ class FileParser:
             )
         )
 
-    def _key_points(
-        self, value: Any, lesson: Sequence[str], rel: str
-    ) -> tuple[Markup, ...]:
-        points, problems = read_key_points(value, count_words(lesson), rel)
-        self.problems.extend(problems)
-        return tuple(Markup(render_inline(point)) for point in points)  # noqa: S704
-
-    def segments(self, text: str) -> tuple[Segment, ...]:
-        """Render Markdown and cut it where a help contact is to be shown."""
-        html = render_markdown(text)
-        segments: list[Segment] = []
-        position = 0
-        for match in CONTACT_PARAGRAPH.finditer(html):
-            segments.append(Segment(html=Markup(html[position : match.start()])))  # noqa: S704
-            kind, name = match.groups()
-            if kind == "contact" and name in self.contacts:
-                segments.append(Segment(contact_id=name))
-            elif kind == "contacts" and name in TOPICS:
-                segments.append(Segment(topic=name))
-            position = match.end()
-        segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
-        return tuple(s for s in segments if s.contact_id or s.topic or _has_text(s))
-
     def _check_meta(self, meta: dict[str, Any], known: set[str], rel: str) -> None:
         for key in sorted(set(meta) - known):
             self.warn(rel, 2, N_("unknown front matter field '%(key)s'", key=key))
@@ -194,6 +156,80 @@ class FileParser:
     def warn(self, rel: str, line: int, message: str) -> None:
         """Record a problem that does not leave the file out."""
         self.problems.append(Problem(rel, line, message, fatal=False))
+
+
+@dataclass
+class ModuleRenderer:
+    """Renders the parts of a parsed file: Markdown cut where help contacts go, the
+    glossary's first-use meanings, and key points; problems go to the parser's list."""
+
+    contacts: Mapping[str, Contact]
+    glossary: Glossary
+    problems: list[Problem]
+
+    def module_version(
+        self,
+        data: bytes,
+        rel: str,
+        language: str,
+        meta: dict[str, Any],
+        parts: tuple[list[str], list[str], list[str]],
+        quiz: Quiz | None,
+    ) -> ModuleVersion:
+        """Assemble a parsed module: its rendered parts, counts and marks."""
+        body, lesson, after = parts
+        translated_from = meta.get("translated_from")
+        words = count_words(lesson) + count_words(
+            body[len(lesson) : len(body) - len(after)]
+        )
+        rendered = explain_segments(
+            self.segments("\n".join(lesson)), self.glossary, language
+        )
+        return ModuleVersion(
+            language=language,
+            title=meta["title"],
+            summary=str(meta.get("summary") or ""),
+            key_points=self.key_points(meta.get("key_points"), lesson, rel),
+            words=words,
+            body=rendered,
+            sections=split_sections(rendered),
+            headings=section_headings(rendered),
+            quiz=quiz,
+            after_quiz=self.segments("\n".join(after)),
+            blob_id=blob_id(data),
+            translated_from=str(translated_from) if translated_from else None,
+            review=read_review(meta),
+            path=rel,
+        )
+
+    def key_points(
+        self, value: Any, lesson: Sequence[str], rel: str
+    ) -> tuple[Markup, ...]:
+        """Return a module's key points, rendered (their problems recorded)."""
+        points, problems = read_key_points(value, count_words(lesson), rel)
+        self.problems.extend(problems)
+        return tuple(Markup(render_inline(point)) for point in points)  # noqa: S704
+
+    def segments(self, text: str) -> tuple[Segment, ...]:
+        """Render Markdown and cut it where a help contact is to be shown."""
+        return render_segments(text, self.contacts)
+
+
+def render_segments(text: str, contacts: Mapping[str, Contact]) -> tuple[Segment, ...]:
+    """Render Markdown and cut it where a help contact (or a topic's contacts) goes."""
+    html = render_markdown(text)
+    segments: list[Segment] = []
+    position = 0
+    for match in CONTACT_PARAGRAPH.finditer(html):
+        segments.append(Segment(html=Markup(html[position : match.start()])))  # noqa: S704
+        kind, name = match.groups()
+        if kind == "contact" and name in contacts:
+            segments.append(Segment(contact_id=name))
+        elif kind == "contacts" and name in TOPICS:
+            segments.append(Segment(topic=name))
+        position = match.end()
+    segments.append(Segment(html=Markup(html[position:])))  # noqa: S704
+    return tuple(s for s in segments if s.contact_id or s.topic or _has_text(s))
 
 
 def _has_text(segment: Segment) -> bool:

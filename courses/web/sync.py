@@ -98,11 +98,11 @@ def pulled_message(pulled: Pulled) -> str:
 def pull_now(enrolled: enrolment.Enrolment) -> Pulled:
     """Ask the server about this laptop's own learners and apply the answer (the
     button and `flask sync pull`); raise SyncRefused and change nothing if refused."""
-    request_ = sync_back.make_request(enrolled)
+    asked = sync_back.make_request(enrolled)
     body, signature = transport.post_pull(
-        enrolled.server, enrolled.device, request_.body, request_.signature
+        enrolled.server, enrolled.device, asked.body, asked.signature
     )
-    document = sync_back.read_answer(enrolled, request_, body, signature)
+    document = sync_back.read_answer(enrolled, asked, body, signature)
     return pull_apply.apply(get_session(), document)
 
 

@@ -92,7 +92,7 @@ def _checked_request(device: Device, body: bytes) -> str:
     or not from the last few minutes (a replay)."""
     try:
         document = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep
         raise SyncRefused("invalid", "request") from None
     if not isinstance(document, dict) or document.get("format") != REQUEST_FORMAT:
         raise SyncRefused("invalid", "request")
@@ -161,7 +161,7 @@ def read_answer(
         if inflater.unconsumed_tail or not inflater.eof:
             raise SyncRefused("bad-answer")
         document = json.loads(raw)
-    except (zlib.error, ValueError):
+    except (zlib.error, ValueError, RecursionError):
         raise SyncRefused("bad-answer") from None
     expected = {
         "format": ANSWER_FORMAT,

@@ -18,14 +18,16 @@ def test_every_endpoint_declares_an_access_policy(app: Flask):
     assert missing == []
 
 
-# The one exemption: a laptop's push carries no browser session and is admitted only
-# by the device's signature over the body (courses/web/sync_push.py).
-CSRF_EXEMPT = {"courses.web.sync_push.push"}
+# The one exemption, for two views: a laptop's push and pull carry no browser session
+# and are admitted only by the device's signature over the body
+# (courses/web/sync_push.py).
+CSRF_EXEMPT = {"courses.web.sync_push.push", "courses.web.sync_push.pull"}
 
 
-def test_nothing_is_exempt_from_csrf_but_the_signed_push(app: Flask):
+def test_nothing_is_exempt_from_csrf_but_the_signed_push_and_pull(app: Flask):
     assert csrf._exempt_views == CSRF_EXEMPT and not csrf._exempt_blueprints
-    assert app.view_functions["sync_push.push"].access == "device-signature"
+    for endpoint in ("sync_push.push", "sync_push.pull"):
+        assert app.view_functions[endpoint].access == "device-signature"
 
 
 SAMPLE_VALUES = {

@@ -375,3 +375,23 @@ def test_a_week_of_village_work_reaches_the_server_exactly_once(
         )
     devices = admin.get("/sync/devices").text
     assert "Laptop Desa" in devices and "Never" not in devices
+
+    # Sync back over HTTP: Ayu takes a new code on the server; the laptop pulls it.
+    client = browser(central)
+    token = CSRF.search(client.get("/resume").text)[1]
+    client.post("/resume", data={"personal_code": personal["Ayu"], "csrf_token": token})
+    token = CSRF.search(client.get("/me/").text)[1]
+    welcome = client.post("/me/new-code", data={"csrf_token": token}).text
+    new = re.search(r'class="personal-code"[^>]*>([A-Z0-9-]+)<', welcome)[1]
+    result = flask_cli(laptop_env, "sync", "pull")
+    assert result.returncode == 0 and "1 learners updated" in result.stdout, (
+        result.stderr
+    )
+    for code, status_code in ((new, 302), (personal["Ayu"], 400)):
+        client = browser(laptop)
+        token = CSRF.search(client.get("/resume").text)[1]
+        response = client.post(
+            "/resume", data={"personal_code": code, "csrf_token": token}
+        )
+        assert response.status_code == status_code
+    assert snapshot(central_db)["learners"] == snapshot(laptop_db)["learners"]

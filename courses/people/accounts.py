@@ -238,9 +238,17 @@ def delete_account(session: Session, user: User) -> None:
 
     A tombstone (the random public id alone) keeps a synced copy from coming back.
     """
-    user = session.merge(user)
-    if user.is_learner:
-        session.merge(Tombstone(kind="learner", public_id=user.public_id))
-    session.delete(user)
+    bury_learner(session, session.merge(user))
     session.commit()
     forget_deleted(session)
+
+
+def bury_learner(session: Session, user: User) -> None:
+    """Delete a person in the caller's transaction, leaving a learner's tombstone
+    (with the device the learner came from, so that laptop's pull hears of it)."""
+    if user.is_learner:
+        tombstone = Tombstone(
+            kind="learner", public_id=user.public_id, device_id=user.device_id
+        )
+        session.merge(tombstone)
+    session.delete(user)

@@ -132,6 +132,17 @@ def remove(db: Session, membership: Membership) -> None:
 
     A tombstone keeps a synced copy of the membership from coming back.
     """
-    db.merge(Tombstone(kind="membership", public_id=membership.public_id))
-    db.delete(membership)
+    bury_membership(db, membership)
     db.commit()
+
+
+def bury_membership(db: Session, membership: Membership) -> None:
+    """Delete a membership in the caller's transaction, leaving its tombstone (with
+    the device its learner came from, so that laptop's pull hears of it)."""
+    tombstone = Tombstone(
+        kind="membership",
+        public_id=membership.public_id,
+        device_id=membership.user.device_id,
+    )
+    db.merge(tombstone)
+    db.delete(membership)

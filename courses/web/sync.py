@@ -1,4 +1,5 @@
-"""Sync pages: on a laptop, what is not sent yet and a button to send it; on the
+"""Sync pages: on a laptop, what is not sent yet and a button to send it (then to
+take back its own learners' names, codes and deletions); on the
 organisation's server, the admin's devices (enrol, revoke, issue a new key) and the
 import of a bundle file."""
 
@@ -17,16 +18,26 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from courses.people.models import Device, Role
-from courses.people.sync import bundle, devices, enrolment, outbox, transport
+from courses.people.sync import (
+    bundle,
+    devices,
+    enrolment,
+    outbox,
+    pull_apply,
+    transport,
+)
+from courses.people.sync import pull as sync_back
 from courses.people.sync.errors import SyncRefused
+from courses.people.sync.pull_apply import Pulled
 from courses.platform.db import get_session
 from courses.platform.keys import code_key, enrolment_path, sync_key
 from courses.web.access import RUNS_SESSIONS, roles
 from courses.web.converters import PUBLIC_ID_RULE
-from courses.web.sync_messages import refusal_message
+from courses.web.sync_messages import pull_refusal_message, refusal_message
 
 bp = Blueprint("sync", __name__, url_prefix="/sync")
 DEVICE_URL = f"/devices/<{PUBLIC_ID_RULE}:device_id>"
@@ -57,7 +68,42 @@ def send() -> Response:
         flash(refusal_message(refusal), "error")
         return redirect(url_for("sync.status"))
     flash(_("Sent %(count)d records to the organisation's server.", count=pushed.sent))
+    try:
+        pulled = pull_now(enrolled)
+    except SyncRefused as refusal:
+        get_session().rollback()
+        flash(pull_refusal_message(refusal), "error")
+        return redirect(url_for("sync.status"))
+    flash(pulled_message(pulled))
     return redirect(url_for("sync.status"))
+
+
+def pulled_message(pulled: Pulled) -> str:
+    """Say in the reader's language what came back from the server."""
+    updated = ngettext(
+        "%(num)d learner updated", "%(num)d learners updated", pulled.updated
+    )
+    deleted = ngettext(
+        "%(num)d learner or membership deleted",
+        "%(num)d learners or memberships deleted",
+        pulled.deleted,
+    )
+    return _(
+        "Back from the server: %(updated)s, %(deleted)s.",
+        updated=updated,
+        deleted=deleted,
+    )
+
+
+def pull_now(enrolled: enrolment.Enrolment) -> Pulled:
+    """Ask the server about this laptop's own learners and apply the answer (the
+    button and `flask sync pull`); raise SyncRefused and change nothing if refused."""
+    asked = sync_back.make_request(enrolled)
+    body, signature = transport.post_pull(
+        enrolled.server, enrolled.device, asked.body, asked.signature
+    )
+    document = sync_back.read_answer(enrolled, asked, body, signature)
+    return pull_apply.apply(get_session(), document)
 
 
 def push_now(enrolled: enrolment.Enrolment, everything: bool = False) -> outbox.Pushed:

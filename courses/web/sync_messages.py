@@ -36,6 +36,14 @@ MESSAGES = {
     "unreachable": _l("The organisation's server cannot be reached. Try again later."),
     "server-error": _l("The organisation's server could not take the records now."),
     "too-large": _l("The bundle is too large."),
+    "expired": _l(
+        "The request is too old or from the future: check the laptop's date and "
+        "time, then try again."
+    ),
+    "bad-answer": _l(
+        "The server's answer does not carry this laptop's signature: it was changed "
+        "on the way or comes from elsewhere."
+    ),
 }
 
 
@@ -45,3 +53,15 @@ def refusal_message(refusal: SyncRefused) -> str:
     if refusal.where:
         text = _("%(message)s (At: %(place)s)", message=text, place=refusal.where)
     return _("%(message)s Nothing was imported.", message=text)
+
+
+def pull_refusal_message(refusal: SyncRefused) -> str:
+    """Return a refused pull in the reader's language; nothing was changed here."""
+    text = str(MESSAGES.get(refusal.code, _l("The server's answer was refused.")))
+    if refusal.where:
+        text = _("%(message)s (At: %(place)s)", message=text, place=refusal.where)
+    return _(
+        "%(message)s Nothing came back from the server; nothing changed on this "
+        "laptop.",
+        message=text,
+    )

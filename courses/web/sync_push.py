@@ -1,9 +1,11 @@
-"""The organisation's server receiving a laptop's push: POST /sync/push.
+"""The organisation's server talking to laptops: POST /sync/push and /sync/pull.
 
-Not a page: a device sends a signed bundle and gets counts back as JSON, never
-data. It is exempt from CSRF only because no browser session is involved: the
-device's signature over the body is the authentication, checked before anything is
-parsed. Refusals answer 4xx with their code; nothing of a refused bundle is stored.
+Not pages: a device sends a signed bundle and gets counts back as JSON, never data;
+or a signed pull request and gets back, signed with its own key, only what concerns
+the learners that came from it (see courses/people/sync/pull.py). Both are exempt
+from CSRF only because no browser session is involved: the device's signature over
+the body is the authentication, checked before anything is parsed. Refusals answer
+4xx with their code; nothing of a refused bundle is stored.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from courses.people.sync import devices
+from courses.people.sync import pull as sync_back
 from courses.people.sync.errors import SyncRefused
 from courses.people.sync.transport import DEVICE_HEADER, SIGNATURE_HEADER
 from courses.platform.db import get_session
@@ -40,6 +43,28 @@ def push() -> tuple[Response, int]:
     return jsonify(received.as_dict()), 200
 
 
+@bp.post("/sync/pull")
+@device_signed
+@limiter.limit("120 per minute")
+def pull() -> tuple[Response, int]:
+    """Answer a device's signed pull: its own learners' names, codes and deletions."""
+    device = request.headers.get(DEVICE_HEADER, "")[:40]
+    signature = request.headers.get(SIGNATURE_HEADER, "")[:128]
+    if not device or not signature:
+        return _refused(SyncRefused("invalid", "request"))
+    body = request.get_data(cache=False)
+    try:
+        data, signed = sync_back.answer(
+            get_session(), sync_key(), device, body, signature
+        )
+    except SyncRefused as refusal:
+        current_app.logger.info("sync pull refused: %s", refusal.sentence())
+        return _refused(refusal)
+    answer = Response(data, mimetype="application/octet-stream")
+    answer.headers[SIGNATURE_HEADER] = signed
+    return answer, 200
+
+
 def _refused(refusal: SyncRefused) -> tuple[Response, int]:
     answer = {
         "error": refusal.code,
@@ -49,5 +74,6 @@ def _refused(refusal: SyncRefused) -> tuple[Response, int]:
     return jsonify(answer), STATUS.get(refusal.code, 400)
 
 
-# The one exemption from CSRF: see the module's docstring.
-csrf.exempt(push)
+# The one exemption from CSRF, for these two views: see the module's docstring.
+for view in (push, pull):
+    csrf.exempt(view)

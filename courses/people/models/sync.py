@@ -63,6 +63,10 @@ class Tombstone(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     public_id: Mapped[str] = mapped_column(String(22), primary_key=True)
     deleted_at: Mapped[datetime] = created_at_column()
+    # (server) The device the deleted learner came from: its pull carries this back.
+    device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_device.id", ondelete="SET NULL"), index=True
+    )
 
 
 class SentRecord(Base):

@@ -9,7 +9,10 @@
                 the device's; progress recomputed from attempts
     devices     (server) enrolling, revoking and receiving from devices
     outbox      (laptop) what the server has not acknowledged; pushing in chunks
-    transport   (laptop) the HTTPS request of a push (standard library only)
+    transport   (laptop) the HTTPS requests of a push and a pull (standard library)
+    pull        sync back: the laptop's signed request, the server's signed answer
+                (only this device's learners and their deletions)
+    pull_apply  (laptop) applying that answer to its own learners, in one transaction
 
 May import platform, content and the rest of people; nothing here imports Flask
 except through the platform layer's keys.

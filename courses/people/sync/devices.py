@@ -86,7 +86,7 @@ def receive(
             raise SyncRefused("invalid", "a record clashes with one here") from None
     except SyncRefused as refusal:
         db.rollback()
-        _record_error(db, device_id, refusal)
+        record_error(db, device_id, refusal)
         raise
     return received
 
@@ -94,15 +94,7 @@ def receive(
 def _receive(
     db: Session, sync_master: bytes, device_id: str, body: bytes, signature: str
 ) -> Received:
-    query = select(Device).where(Device.public_id == device_id).with_for_update()
-    device = db.scalars(query).first()
-    if device is None:
-        raise SyncRefused("unknown-device")
-    if device.revoked_at is not None:
-        raise SyncRefused("revoked")
-    key = signing.device_key(sync_master, device.public_id, device.key_generation)
-    if not signing.verify(key, body, signature):
-        raise SyncRefused("bad-signature")
+    device, _key = signed_device(db, sync_master, device_id, body, signature, True)
     decoded = bundle.decode(body)
     header = decoded.header
     if header.device != device.public_id:
@@ -123,6 +115,28 @@ def _receive(
     return received
 
 
+def signed_device(
+    db: Session,
+    sync_master: bytes,
+    device_id: str,
+    body: bytes,
+    signature: str,
+    lock: bool = False,
+) -> tuple[Device, str]:
+    """Return the known, unrevoked device whose key signed `body`, and that key;
+    raise SyncRefused otherwise (`lock` holds the device's row until commit)."""
+    query = select(Device).where(Device.public_id == device_id)
+    device = db.scalars(query.with_for_update() if lock else query).first()
+    if device is None:
+        raise SyncRefused("unknown-device")
+    if device.revoked_at is not None:
+        raise SyncRefused("revoked")
+    key = signing.device_key(sync_master, device.public_id, device.key_generation)
+    if not signing.verify(key, body, signature):
+        raise SyncRefused("bad-signature")
+    return device, key
+
+
 def _count(device: Device, sequence: int, digest: str, received: Received) -> None:
     device.last_sequence = sequence
     device.last_digest = digest
@@ -133,7 +147,7 @@ def _count(device: Device, sequence: int, digest: str, received: Received) -> No
     device.last_error_at = None
 
 
-def _record_error(db: Session, device_id: str, refusal: SyncRefused) -> None:
+def record_error(db: Session, device_id: str, refusal: SyncRefused) -> None:
     """Write a refusal's code and place on the device's row (pages say it in the
     reader's language); a device unknown here is left alone."""
     device = db.scalars(select(Device).where(Device.public_id == device_id)).first()

@@ -39,6 +39,14 @@ SENTENCES = {
     "unreachable": "The organisation's server cannot be reached. Try again later.",
     "server-error": "The organisation's server could not take the records now.",
     "too-large": "The bundle is too large.",
+    "expired": (
+        "The request is too old or from the future: check the laptop's date and "
+        "time, then try again."
+    ),
+    "bad-answer": (
+        "The server's answer does not carry this laptop's signature: it was changed "
+        "on the way or comes from elsewhere."
+    ),
 }
 
 

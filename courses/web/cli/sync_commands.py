@@ -1,4 +1,5 @@
-"""`flask sync ...`: enrol a laptop, push or export its records; on the
+"""`flask sync ...`: enrol a laptop, push or export its records, pull back its own
+learners' names, codes and deletions; on the
 organisation's server, add devices and import bundle files. Refusals are sentences."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from courses.people.sync import bundle, devices, enrolment, outbox
 from courses.people.sync.errors import SyncRefused
 from courses.platform.db import get_session
 from courses.platform.keys import code_key, enrolment_path, sync_key
-from courses.web.sync import push_now
+from courses.web.sync import pull_now, push_now
 
 sync_cli = AppGroup(
     "sync", help="Carry a laptop's records to the organisation's server."
@@ -74,6 +75,22 @@ def push(everything: bool) -> None:
         f"Sent {pushed.sent} records in {pushed.chunks} parts; the server stored "
         f"{pushed.server['new']} new, {pushed.server['changed']} changed and "
         f"{pushed.server['deleted']} deletions."
+    )
+
+
+@sync_cli.command("pull")
+def pull() -> None:
+    """Take back this laptop's own learners' names, codes and deletions."""
+    try:
+        pulled = pull_now(_enrolled())
+    except SyncRefused as refusal:
+        get_session().rollback()
+        raise click.ClickException(
+            f"{refusal.sentence()} Nothing changed on this laptop."
+        ) from None
+    click.echo(
+        f"Back from the server: {pulled.updated} learners updated, "
+        f"{pulled.deleted} learners or memberships deleted."
     )
 
 

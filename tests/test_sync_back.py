@@ -283,3 +283,21 @@ def test_an_answer_to_another_request_is_refused(laptop, back, pending):
     with pytest.raises(SyncRefused) as refusal:
         pull.read_answer(enrolled, second, body, signature)
     assert refusal.value.code == "bad-answer"
+
+
+def test_send_now_takes_the_servers_new_code_before_sending_a_renamed_learner(
+    laptop, central, guru, wire, back
+):
+    public_id = new_session(guru, items=("tested-course",))
+    _phone, old = learner(laptop, join_code_of(guru, public_id), "Ayu")
+    assert cli(laptop, "sync", "push").exit_code == 0
+    new = new_code_on(central, old)  # on the server
+    member = member_ids(guru, public_id)["Ayu"]  # a typo fixed on the laptop
+    rename = f"/sessions/{public_id}/learners/{member}/rename"
+    assert post(guru, rename, name="Ayu S").status_code == 302
+    page = guru.post("/sync/send", data={"csrf_token": csrf_from(guru, "/sync")})
+    assert page.status_code == 302
+    for app in (central, laptop):  # the new code everywhere, the new name too
+        resume(app, new)
+        assert refused(app, old)
+    assert learner_names(central) == learner_names(laptop) == {"Ayu S"}

@@ -56,10 +56,18 @@ def status() -> str:
 @bp.post("/send")
 @roles(*RUNS_SESSIONS)
 def send() -> Response:
-    """Send what is not sent yet to the organisation's server, in chunks."""
+    """Take back what the server changed of this laptop's learners, then send what
+    is not sent yet, in chunks (in that order, so a code the learner took on the
+    server is not overwritten by the laptop's older copy)."""
     enrolled = enrolment.load(enrolment_path())
     if enrolled is None:
         flash(refusal_message(SyncRefused("not-enrolled")), "error")
+        return redirect(url_for("sync.status"))
+    try:
+        pulled = pull_now(enrolled)
+    except SyncRefused as refusal:
+        get_session().rollback()
+        flash(pull_refusal_message(refusal), "error")
         return redirect(url_for("sync.status"))
     try:
         pushed = push_now(enrolled)
@@ -68,12 +76,6 @@ def send() -> Response:
         flash(refusal_message(refusal), "error")
         return redirect(url_for("sync.status"))
     flash(_("Sent %(count)d records to the organisation's server.", count=pushed.sent))
-    try:
-        pulled = pull_now(enrolled)
-    except SyncRefused as refusal:
-        get_session().rollback()
-        flash(pull_refusal_message(refusal), "error")
-        return redirect(url_for("sync.status"))
     flash(pulled_message(pulled))
     return redirect(url_for("sync.status"))
 

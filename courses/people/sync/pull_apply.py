@@ -1,9 +1,10 @@
 """(laptop) Applying the server's pull answer to this laptop's own learners.
 
-In one transaction: the name and personal-code hash of each learner made here are
-set to the server's; tombstones delete a learner or a membership made here, leaving
-a local tombstone as any deletion does, so no push brings it back. A learner is
-never created, and an id this laptop does not know (or did not make) is ignored.
+In one transaction: the personal-code hash of each learner made here is set to the
+server's (a new code taken there), while names stay the laptop's; tombstones delete
+a learner or a membership made here, leaving a local tombstone as any deletion does,
+so no push brings it back. A learner is never created, and an id this laptop does
+not know (or did not make) is ignored.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from courses.people.accounts import bury_learner
 from courses.people.models import Membership, Role, User
-from courses.people.roster import bury_membership, name_key
+from courses.people.roster import bury_membership
 from courses.people.sync.errors import SyncRefused
 from courses.people.sync.fields import Record
 from courses.platform.db import forget_deleted
@@ -70,20 +71,16 @@ def _own_learner(db: Session, public_id: str) -> User | None:
 
 
 def _update(db: Session, record: Record) -> int:
-    """Take the server's name and code hash for a learner made here; return 1 if
-    anything changed."""
+    """Take the server's personal-code hash for a learner made here; return 1 if it
+    changed. The name stays the laptop's: its sessions are run here, and a typo fixed
+    here reaches the server with the next push."""
     user = _own_learner(db, record.pid())
-    name = record.required("display_name", 40)
+    record.required("display_name", 40)  # part of the answer's shape
     code_hash = record.text("code_hash", 80, optional=True)
-    if user is None or not name.strip():
+    if user is None or user.resume_code_hash == code_hash:
         return 0
-    if (user.display_name, user.resume_code_hash) == (name, code_hash):
-        return 0
-    user.display_name, user.resume_code_hash = name, code_hash
-    memberships = select(Membership).where(Membership.user_id == user.id)
-    for membership in db.scalars(memberships):
-        membership.name_key = name_key(name)
-    db.flush()  # a name taken in one of its sessions is refused here
+    user.resume_code_hash = code_hash
+    db.flush()
     return 1
 
 

@@ -55,18 +55,21 @@ class Proxy:
             with self._lock:
                 self._sockets += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+                threading.Thread(target=pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
+
+def pipe(source: socket.socket, sink: socket.socket, drop: bool = False) -> None:
+    """Copy bytes from `source` to `sink` until either closes (or read and `drop`
+    them, as a connection whose answer is lost); then close both."""
+    try:
+        while data := source.recv(65536):
+            if not drop:
                 sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                try:
-                    sock.close()
-                except OSError:
-                    pass
+    except OSError:
+        pass
+    finally:
+        for sock in (source, sink):
+            try:
+                sock.close()
+            except OSError:
+                pass

@@ -43,6 +43,7 @@ from tests.facilitation import content_with_tests
 from tests.factories import staff_in
 from tests.server import ROOT, live_server
 from tests.sync_helpers import count_rows, snapshot
+from tests.tcp_proxy import pipe
 
 pytestmark = pytest.mark.server
 PASSWORD = "correct horse battery"
@@ -80,29 +81,14 @@ class CuttingProxy:
             upstream = socket.create_connection(self.target)
             drop = self.count == self.cut
             threading.Thread(
-                target=_pipe, args=(client, upstream, False), daemon=True
+                target=pipe, args=(client, upstream, False), daemon=True
             ).start()
             threading.Thread(
-                target=_pipe, args=(upstream, client, drop), daemon=True
+                target=pipe, args=(upstream, client, drop), daemon=True
             ).start()
 
     def close(self) -> None:
         self.server.close()
-
-
-def _pipe(source: socket.socket, sink: socket.socket, drop: bool) -> None:
-    try:
-        while data := source.recv(65536):
-            if not drop:
-                sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for sock in (source, sink):
-            try:
-                sock.close()
-            except OSError:
-                pass
 
 
 OPEN: list[httpx.Client] = []  # closed after each test

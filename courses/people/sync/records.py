@@ -213,13 +213,18 @@ def _attempt_data(a: QuizAttempt, user_id: str, session_id: str | None) -> dict:
     }  # fmt: skip
 
 
-def _head_counts(db: Session, local: Any) -> list[Outgoing]:
-    query = (
-        select(HeadCount, ClassSession.public_id)
-        .join(ClassSession, ClassSession.id == HeadCount.session_id)
-        .where(HeadCount.session_id.in_(local))
-        .order_by(HeadCount.id)
+def _in_sessions(model: type[HeadCount] | type[GroupAnswer], local: Any) -> Any:
+    """Return the query of a session's group records with their session's public id."""
+    return (
+        select(model, ClassSession.public_id)
+        .join(ClassSession, ClassSession.id == model.session_id)
+        .where(model.session_id.in_(local))
+        .order_by(model.id)
     )
+
+
+def _head_counts(db: Session, local: Any) -> list[Outgoing]:
+    query = _in_sessions(HeadCount, local)
     return [
         Outgoing(
             "head_counts",
@@ -237,12 +242,7 @@ def _head_counts(db: Session, local: Any) -> list[Outgoing]:
 
 
 def _group_answers(db: Session, local: Any) -> list[Outgoing]:
-    query = (
-        select(GroupAnswer, ClassSession.public_id)
-        .join(ClassSession, ClassSession.id == GroupAnswer.session_id)
-        .where(GroupAnswer.session_id.in_(local))
-        .order_by(GroupAnswer.id)
-    )
+    query = _in_sessions(GroupAnswer, local)
     return [
         Outgoing(
             "group_answers",
